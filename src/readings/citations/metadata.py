@@ -1,0 +1,120 @@
+"""Clean citation metadata into the stored shape, collecting every field error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from readings.citations import identifiers, names
+from readings.citations.models import CitationKind, CitationStatus, material_type_for
+from readings.core.exceptions import InvalidInput
+from readings.core.text import check_url, sanitize_note
+
+METADATA_FIELDS = (
+    "secondary_type",
+    "status",
+    "title",
+    "authors",
+    "editors",
+    "container_title",
+    "chapter_title",
+    "publisher",
+    "place",
+    "publication_date",
+    "edition",
+    "volume",
+    "issue",
+    "pages",
+    "start_page",
+    "end_page",
+    "isbn",
+    "issn",
+    "doi",
+    "pmid",
+    "oclc",
+    "lccn",
+    "url",
+    "source_links",
+    "catalogue_record_id",
+    "original_system_id",
+    "public_note",
+    "instructor_note",
+    "library_note",
+    "due_date",
+)
+
+_IDENTIFIERS: dict[str, Callable[[str], str]] = {
+    "isbn": identifiers.normalize_isbn,
+    "issn": identifiers.normalize_issn,
+    "doi": identifiers.normalize_doi,
+    "pmid": identifiers.normalize_pmid,
+}
+
+
+def clean_citation_fields(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Validate and normalise citation fields; raise InvalidInput listing every problem.
+
+    With ``partial`` only the given fields are checked (for updates).
+    """
+    unknown = set(data) - set(METADATA_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown citation fields {sorted(unknown)}")
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for field, value in data.items():
+        try:
+            cleaned[field] = _clean_field(field, value)
+        except (identifiers.IdentifierError, ValueError) as exc:
+            errors.setdefault(field, []).append(str(exc))
+    if not partial and not str(cleaned.get("title", "")).strip():
+        errors.setdefault("title", []).append("A citation needs a title.")
+    if errors:
+        raise InvalidInput(errors)
+    if "secondary_type" in cleaned:
+        cleaned["type"] = material_type_for(cleaned["secondary_type"])
+    if "publication_date" in cleaned:
+        cleaned["year"] = identifiers.year_from_date(cleaned["publication_date"])
+    return cleaned
+
+
+def _clean_field(field: str, value: Any) -> Any:
+    if field in _IDENTIFIERS:
+        return _IDENTIFIERS[field](str(value or ""))
+    if field in ("authors", "editors"):
+        return names.clean_names(value)
+    if field == "secondary_type":
+        return _choice(value, CitationKind, "type")
+    if field == "status":
+        return _choice(value, CitationStatus, "status")
+    if field == "url":
+        url = str(value or "").strip()
+        problem = check_url(url)
+        if problem:
+            raise ValueError(problem)
+        return url
+    if field == "source_links":
+        return _clean_links(value)
+    if field == "public_note":
+        return sanitize_note(str(value or ""))
+    if field == "due_date":
+        return value or None
+    if field == "title":
+        return str(value or "").strip()
+    return str(value or "").strip()
+
+
+def _choice(value: Any, choices: type, label: str) -> str:
+    text = str(value or "").strip()
+    if text in choices.values:
+        return text
+    allowed = ", ".join(choices.values)
+    raise ValueError(f"'{text}' is not a known {label}; use one of {allowed}.")
+
+
+def _clean_links(value: Any) -> list[str]:
+    links = [str(v).strip() for v in (value or []) if str(v).strip()]
+    for link in links:
+        problem = check_url(link)
+        if problem:
+            raise ValueError(problem)
+    return links

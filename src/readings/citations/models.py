@@ -1,0 +1,126 @@
+"""Citations: the items on a reading list, with structured bibliographic metadata."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from readings.core.models import TimeStampedModel
+
+
+class CitationKind(models.TextChoices):
+    """The secondary type, using Leganto's codes so files round-trip unchanged."""
+
+    BOOK = "BK", "Book"
+    EBOOK = "E_BK", "E-book"
+    CHAPTER = "BOOK_EXTRACT", "Book chapter"
+    ARTICLE = "CR", "Article"
+    EARTICLE = "E_CR", "E-article"
+    JOURNAL = "JR", "Journal"
+    WEBSITE = "WS", "Web site"
+    VIDEO = "VD", "Video"
+    AUDIO = "AR", "Audio"
+    DOCUMENT = "DO", "Document"
+    NOTE = "NOTE", "Note"
+    OTHER = "OTHER", "Other"
+
+
+class MaterialType(models.TextChoices):
+    """The primary type: book-like or article-like, as Alma and link resolvers see it."""
+
+    BOOK = "BK", "Book"
+    ARTICLE = "CR", "Article"
+
+
+ARTICLE_LIKE = {CitationKind.ARTICLE, CitationKind.EARTICLE, CitationKind.JOURNAL}
+
+
+def material_type_for(kind: str) -> str:
+    return MaterialType.ARTICLE if kind in ARTICLE_LIKE else MaterialType.BOOK
+
+
+class CitationStatus(models.TextChoices):
+    BEING_PREPARED = "BeingPrepared", "Being prepared"
+    READY_FOR_PROCESSING = "ReadyForProcessing", "Sent to the library"
+    IN_PROCESS = "InProcess", "In process"
+    COMPLETE = "Complete", "Complete"
+    DECLINED = "Declined", "Declined"
+    INACTIVE = "Inactive", "Inactive"
+
+
+def empty_list() -> list:
+    return []
+
+
+class Citation(TimeStampedModel):
+    # Denormalised from section for fast list-wide queries; lists.services keeps
+    # it equal to section.reading_list (tested).
+    reading_list = models.ForeignKey(
+        "lists.ReadingList", on_delete=models.CASCADE, related_name="citations"
+    )
+    section = models.ForeignKey("lists.Section", on_delete=models.CASCADE, related_name="citations")
+    position = models.PositiveIntegerField()
+
+    type = models.CharField(max_length=2, choices=MaterialType.choices, default=MaterialType.BOOK)
+    secondary_type = models.CharField(
+        max_length=16, choices=CitationKind.choices, default=CitationKind.BOOK
+    )
+    status = models.CharField(
+        max_length=20, choices=CitationStatus.choices, default=CitationStatus.BEING_PREPARED
+    )
+
+    title = models.TextField()
+    # Ordered lists of CSL-style names: {"family": ..., "given": ...} or {"literal": ...}.
+    authors = models.JSONField(default=empty_list, blank=True)
+    editors = models.JSONField(default=empty_list, blank=True)
+    container_title = models.TextField(blank=True, help_text="Journal, book or site title.")
+    chapter_title = models.TextField(blank=True)
+    publisher = models.CharField(max_length=255, blank=True)
+    place = models.CharField(max_length=255, blank=True)
+    publication_date = models.CharField(max_length=100, blank=True, help_text="As given.")
+    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Derived.")
+    edition = models.CharField(max_length=100, blank=True)
+    volume = models.CharField(max_length=50, blank=True)
+    issue = models.CharField(max_length=50, blank=True)
+    pages = models.CharField(max_length=50, blank=True)
+    start_page = models.CharField(max_length=20, blank=True)
+    end_page = models.CharField(max_length=20, blank=True)
+    isbn = models.CharField(max_length=13, blank=True, db_index=True)
+    issn = models.CharField(max_length=9, blank=True, db_index=True)
+    doi = models.CharField(max_length=255, blank=True, db_index=True)
+    pmid = models.CharField(max_length=20, blank=True)
+    oclc = models.CharField(max_length=50, blank=True)
+    lccn = models.CharField(max_length=50, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    source_links = models.JSONField(default=empty_list, blank=True)
+    catalogue_record_id = models.CharField(max_length=100, blank=True)
+    # Identifier in the system a loader brought it from; makes re-loads idempotent.
+    original_system_id = models.CharField(max_length=255, blank=True)
+
+    tags = models.ManyToManyField("lists.Tag", blank=True, related_name="citations")
+    public_note = models.TextField(blank=True, help_text="Shown to students; sanitised HTML.")
+    instructor_note = models.TextField(blank=True, help_text="Private to list editors.")
+    library_note = models.TextField(blank=True, help_text="Between instructors and library.")
+    due_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["section", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "position"], name="citation_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(secondary_type__in=CitationKind.values),
+                name="citation_known_secondary_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CitationStatus.values), name="citation_known_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(type__in=MaterialType.values), name="citation_known_type"
+            ),
+        ]
+        indexes = [models.Index(fields=["reading_list", "status"], name="citation_list_status")]
+
+    def __str__(self) -> str:
+        return self.title[:80]

@@ -1,0 +1,57 @@
+"""Turn names as written into ordered CSL-style name objects, and back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+Name = dict[str, str]
+_SPLIT = re.compile(r"\s*;\s*|\s+and\s+|\s*&\s*")
+
+
+def parse_names(text: str) -> list[Name]:
+    """'Smith, Jane; Doe, John' or 'Jane Smith and John Doe' -> ordered names."""
+    parts = [p.strip() for p in _SPLIT.split(text or "") if p.strip()]
+    return [parse_name(p) for p in parts]
+
+
+def parse_name(text: str) -> Name:
+    text = " ".join(text.split())
+    if "," in text:
+        family, given = (s.strip() for s in text.split(",", 1))
+        return {"family": family, "given": given} if given else {"family": family}
+    words = text.split(" ")
+    if len(words) == 1:
+        return {"literal": text}
+    return {"family": words[-1], "given": " ".join(words[:-1])}
+
+
+def format_name(name: Name) -> str:
+    if "literal" in name:
+        return name["literal"]
+    given = name.get("given", "")
+    return f"{name.get('family', '')}, {given}" if given else name.get("family", "")
+
+
+def format_names(names: Iterable[Name]) -> str:
+    return "; ".join(format_name(n) for n in names)
+
+
+def clean_names(value: object) -> list[Name]:
+    """Accept names as a string or a list of strings/dicts; return validated name dicts."""
+    if isinstance(value, str):
+        return parse_names(value)
+    result: list[Name] = []
+    for item in value or []:
+        if isinstance(item, str):
+            if item.strip():
+                result.append(parse_name(item))
+        elif isinstance(item, dict):
+            kept = {
+                k: str(v).strip() for k, v in item.items() if k in ("family", "given", "literal")
+            }
+            if any(kept.values()):
+                result.append({k: v for k, v in kept.items() if v})
+        else:
+            raise ValueError(f"{item!r} is not a name.")
+    return result

@@ -1,0 +1,135 @@
+"""Who may see, edit or manage a reading list: one decision, used everywhere.
+
+- Administrators of the institution (and superusers): everything.
+- Librarians of the institution: see and edit (they process lists), not manage.
+- Owners and "can manage" collaborators: see, edit, manage.
+- "Can edit" collaborators and instructors of a linked course: see and edit.
+- Everyone else sees a list only once it is published, and only if its
+  visibility admits them: anyone (even signed out), anyone at the institution,
+  students enrolled in a linked course, or nobody (private).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from readings.accounts.models import Role, User
+from readings.core.exceptions import Forbidden, NotFound
+from readings.lists.models import (
+    ListMember,
+    MemberRole,
+    PublicationStatus,
+    ReadingList,
+    Visibility,
+)
+
+AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class ListAccess:
+    view: bool = False
+    edit: bool = False
+    manage: bool = False
+
+    @property
+    def reader_only(self) -> bool:
+        """Sees the list as a student does (filtered items, no editing)."""
+        return self.view and not self.edit
+
+
+NONE = ListAccess()
+READ = ListAccess(view=True)
+EDIT = ListAccess(view=True, edit=True)
+MANAGE = ListAccess(view=True, edit=True, manage=True)
+
+
+def list_access(user: AnyUser, reading_list: ReadingList) -> ListAccess:
+    if user.is_authenticated and (
+        user.is_superuser or user.institution_id == reading_list.institution_id
+    ):
+        staff = _staff_access(user)
+        if staff is not None:
+            return staff
+        role = (
+            ListMember.objects.filter(reading_list=reading_list, user=user)
+            .values_list("role", flat=True)
+            .first()
+        )
+        if role in (MemberRole.OWNER, MemberRole.MANAGE):
+            return MANAGE
+        if role == MemberRole.EDIT or _teaches_linked_course(user, reading_list):
+            return EDIT
+    return READ if _reader_admitted(user, reading_list) else NONE
+
+
+def access_list_by_id(
+    user: AnyUser, list_id: int, *, for_edit: bool = False, for_manage: bool = False
+) -> tuple[ReadingList, ListAccess]:
+    """Fetch a list on a user's behalf: 404 if they may not see it, 403 if not change it."""
+    reading_list = ReadingList.objects.select_related("institution").filter(pk=list_id).first()
+    if reading_list is None:
+        raise NotFound("No such reading list.")
+    access = list_access(user, reading_list)
+    if not access.view:
+        raise NotFound("No such reading list.")
+    if (for_edit and not access.edit) or (for_manage and not access.manage):
+        raise Forbidden("You can see this reading list but not change it.")
+    return reading_list, access
+
+
+def visible_lists(user: AnyUser, queryset: QuerySet[ReadingList] | None = None) -> QuerySet:
+    """Filter lists to those the user may see, in one query."""
+    queryset = ReadingList.objects.all() if queryset is None else queryset
+    published_open = Q(
+        publication_status=PublicationStatus.PUBLISHED, visibility=Visibility.OPEN_TO_WORLD
+    )
+    if not user.is_authenticated:
+        return queryset.filter(published_open)
+    if user.is_superuser:
+        return queryset
+    own = queryset.filter(institution_id=user.institution_id)
+    if _staff_access(user) is not None:
+        return own | queryset.filter(published_open)
+    published = Q(publication_status=PublicationStatus.PUBLISHED)
+    admitted = (
+        Q(pk__in=ListMember.objects.filter(user=user).values("reading_list"))
+        | Q(courses__instructors=user)
+        | Q(courses__enrollments__user=user, courses__enrollments__role="instructor")
+        | (published & Q(visibility=Visibility.INSTITUTION, institution_id=user.institution_id))
+        | (published & Q(visibility=Visibility.COURSE, courses__enrollments__user=user))
+        | published_open
+    )
+    return queryset.filter(admitted).distinct()
+
+
+def _staff_access(user: User) -> ListAccess | None:
+    if user.is_superuser or Role.ADMINISTRATOR in user.role_set:
+        return MANAGE
+    if Role.LIBRARIAN in user.role_set:
+        return EDIT
+    return None
+
+
+def _teaches_linked_course(user: User, reading_list: ReadingList) -> bool:
+    return reading_list.courses.filter(
+        Q(instructors=user) | Q(enrollments__user=user, enrollments__role="instructor")
+    ).exists()
+
+
+def _reader_admitted(user: AnyUser, reading_list: ReadingList) -> bool:
+    if reading_list.publication_status != PublicationStatus.PUBLISHED:
+        return False
+    visibility = reading_list.visibility
+    if visibility == Visibility.OPEN_TO_WORLD:
+        return True
+    if not user.is_authenticated or user.institution_id != reading_list.institution_id:
+        return False
+    if visibility == Visibility.INSTITUTION:
+        return True
+    if visibility == Visibility.COURSE:
+        return reading_list.courses.filter(enrollments__user=user).exists()
+    return False

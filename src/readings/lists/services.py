@@ -1,0 +1,296 @@
+"""Writes for reading lists, sections, members and tags.
+
+Every change to a list or its content runs in a transaction that locks the
+list row and bumps ``version``; callers that pass ``expected_version`` get a
+``Conflict`` instead of overwriting someone else's newer edit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from readings.accounts.models import User
+from readings.core import positions
+from readings.core.exceptions import Conflict, InvalidInput, NotFound
+from readings.core.models import validate
+from readings.courses.models import Course
+from readings.institutions.models import Institution
+from readings.lists.models import (
+    ListCourse,
+    ListMember,
+    ListStatus,
+    MemberRole,
+    PublicationStatus,
+    ReadingList,
+    Section,
+    Tag,
+    TagKind,
+    Visibility,
+)
+
+_LIST_FIELDS = (
+    "name",
+    "description",
+    "subject",
+    "status",
+    "publication_status",
+    "visibility",
+    "due_back_date",
+)
+
+
+def list_lock(*, list_id: int, expected_version: int | None = None) -> ReadingList:
+    """Lock a list for a change (call inside a transaction) and check the version."""
+    reading_list = ReadingList.objects.select_for_update().filter(pk=list_id).first()
+    if reading_list is None:
+        raise NotFound("No such reading list.")
+    if expected_version is not None and reading_list.version != expected_version:
+        raise Conflict(
+            "Someone else changed this list since you opened it "
+            f"(you had version {expected_version}, it is now {reading_list.version}). "
+            "Reload the list to see their changes, then make yours again.",
+            code="stale_version",
+        )
+    return reading_list
+
+
+def list_bump(reading_list: ReadingList) -> None:
+    ReadingList.objects.filter(pk=reading_list.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    reading_list.version += 1
+
+
+@transaction.atomic
+def list_create(
+    *,
+    institution: Institution,
+    name: str,
+    acting_user: User | None = None,
+    code: str = "",
+    courses: Iterable[Course] = (),
+    description: str = "",
+    subject: str = "",
+    visibility: str = Visibility.COURSE,
+    publication_status: str = PublicationStatus.DRAFT,
+    status: str = ListStatus.BEING_PREPARED,
+    due_back_date: datetime.date | None = None,
+    first_section: str | None = "Readings",
+    rolled_from: ReadingList | None = None,
+) -> ReadingList:
+    """Create a list; its creator (if any) becomes an owner."""
+    reading_list = ReadingList(
+        institution=institution,
+        code=(code or _new_code()).strip(),
+        name=name.strip(),
+        description=description,
+        subject=subject,
+        visibility=visibility,
+        publication_status=publication_status,
+        status=status,
+        due_back_date=due_back_date,
+        rolled_from=rolled_from,
+    )
+    validate(reading_list)
+    try:
+        with transaction.atomic():
+            reading_list.save()
+    except IntegrityError as exc:
+        raise InvalidInput({"code": [f"A list with code '{reading_list.code}' exists."]}) from exc
+    for course in courses:
+        list_link_course(reading_list=reading_list, course=course)
+    if acting_user is not None and acting_user.institution_id == institution.pk:
+        ListMember.objects.create(
+            reading_list=reading_list, user=acting_user, role=MemberRole.OWNER
+        )
+    if first_section:
+        section_create(reading_list=reading_list, name=first_section)
+        reading_list.refresh_from_db(fields=["version"])
+    return reading_list
+
+
+@transaction.atomic
+def list_update(
+    *, list_id: int, expected_version: int | None = None, **fields: object
+) -> ReadingList:
+    unknown = set(fields) - set(_LIST_FIELDS)
+    if unknown:
+        raise TypeError(f"list_update cannot change {sorted(unknown)}")
+    reading_list = list_lock(list_id=list_id, expected_version=expected_version)
+    for name, value in fields.items():
+        setattr(reading_list, name, value)
+    validate(reading_list)
+    reading_list.save(update_fields=[*fields, "updated_at"])
+    list_bump(reading_list)
+    return reading_list
+
+
+def list_publish(*, list_id: int, expected_version: int | None = None) -> ReadingList:
+    return list_update(
+        list_id=list_id,
+        expected_version=expected_version,
+        publication_status=PublicationStatus.PUBLISHED,
+    )
+
+
+def list_send_to_library(*, list_id: int, expected_version: int | None = None) -> ReadingList:
+    return list_update(
+        list_id=list_id, expected_version=expected_version, status=ListStatus.READY_FOR_PROCESSING
+    )
+
+
+def list_link_course(*, reading_list: ReadingList, course: Course) -> None:
+    if course.institution_id != reading_list.institution_id:
+        raise InvalidInput({"courses": ["A list can only be linked to its institution's courses."]})
+    ListCourse.objects.get_or_create(reading_list=reading_list, course=course)
+
+
+def list_unlink_course(*, reading_list: ReadingList, course: Course) -> None:
+    ListCourse.objects.filter(reading_list=reading_list, course=course).delete()
+
+
+@transaction.atomic
+def list_delete(*, list_id: int, expected_version: int | None = None) -> None:
+    list_lock(list_id=list_id, expected_version=expected_version).delete()
+
+
+def member_set(*, reading_list: ReadingList, user: User, role: str) -> ListMember:
+    if role not in MemberRole.values:
+        raise InvalidInput(
+            {"role": [f"Unknown role '{role}'; use {', '.join(MemberRole.values)}."]}
+        )
+    if user.institution_id != reading_list.institution_id:
+        raise InvalidInput({"user": ["Collaborators must belong to the list's institution."]})
+    member, _ = ListMember.objects.update_or_create(
+        reading_list=reading_list, user=user, defaults={"role": role}
+    )
+    return member
+
+
+@transaction.atomic
+def member_remove(*, reading_list: ReadingList, user: User) -> None:
+    owners = ListMember.objects.filter(reading_list=reading_list, role=MemberRole.OWNER)
+    if owners.filter(user=user).exists() and owners.count() == 1:
+        raise InvalidInput({"user": ["A list keeps at least one owner; add another owner first."]})
+    ListMember.objects.filter(reading_list=reading_list, user=user).delete()
+
+
+# Sections ------------------------------------------------------------------
+
+
+@transaction.atomic
+def section_create(
+    *,
+    reading_list: ReadingList,
+    name: str,
+    description: str = "",
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    position: int | None = None,
+    expected_version: int | None = None,
+) -> Section:
+    """Add a section at the end of the list, or at ``position``."""
+    locked = list_lock(list_id=reading_list.pk, expected_version=expected_version)
+    order = positions.ordered_ids(Section.objects.filter(reading_list=locked))
+    section = Section(
+        reading_list=locked,
+        name=name.strip(),
+        description=description,
+        start_date=start_date,
+        end_date=end_date,
+        position=len(order),
+    )
+    validate(section)
+    section.save()
+    if position is not None and position < len(order):
+        order.insert(max(position, 0), section.pk)
+        positions.place(Section, "reading_list", {locked.pk: order})
+        section.refresh_from_db(fields=["position"])
+    list_bump(locked)
+    reading_list.version = locked.version
+    return section
+
+
+@transaction.atomic
+def section_update(
+    *, section_id: int, expected_version: int | None = None, **fields: object
+) -> Section:
+    allowed = {"name", "description", "start_date", "end_date", "locked"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"section_update cannot change {sorted(unknown)}")
+    section = _section(section_id)
+    locked = list_lock(list_id=section.reading_list_id, expected_version=expected_version)
+    for name, value in fields.items():
+        setattr(section, name, value)
+    validate(section)
+    section.save(update_fields=[*fields, "updated_at"])
+    list_bump(locked)
+    return section
+
+
+@transaction.atomic
+def section_move(*, section_id: int, position: int, expected_version: int | None = None) -> Section:
+    section = _section(section_id)
+    locked = list_lock(list_id=section.reading_list_id, expected_version=expected_version)
+    order = positions.ordered_ids(Section.objects.filter(reading_list=locked))
+    order.remove(section.pk)
+    order.insert(max(0, min(position, len(order))), section.pk)
+    positions.place(Section, "reading_list", {locked.pk: order})
+    list_bump(locked)
+    section.refresh_from_db(fields=["position"])
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section_id: int, expected_version: int | None = None) -> None:
+    """Delete a section and its citations; the other sections close the gap."""
+    section = _section(section_id)
+    locked = list_lock(list_id=section.reading_list_id, expected_version=expected_version)
+    section.delete()
+    order = positions.ordered_ids(Section.objects.filter(reading_list=locked))
+    positions.place(Section, "reading_list", {locked.pk: order})
+    list_bump(locked)
+
+
+def section_set_tags(*, section: Section, tags: Iterable[Tag]) -> None:
+    tags = list(tags)
+    if any(t.institution_id != section.reading_list.institution_id for t in tags):
+        raise InvalidInput({"tags": ["Tags must belong to the list's institution."]})
+    section.tags.set(tags)
+
+
+def _section(section_id: int) -> Section:
+    section = Section.objects.select_related("reading_list").filter(pk=section_id).first()
+    if section is None:
+        raise NotFound("No such section.")
+    return section
+
+
+# Tags ----------------------------------------------------------------------
+
+
+def tag_create(
+    *,
+    institution: Institution,
+    code: str,
+    name: str,
+    kind: str = TagKind.PUBLIC,
+    position: int = 0,
+) -> Tag:
+    tag = Tag(
+        institution=institution, code=code.strip(), name=name.strip(), kind=kind, position=position
+    )
+    validate(tag)
+    tag.save()
+    return tag
+
+
+def _new_code() -> str:
+    return f"RL-{secrets.token_hex(5).upper()}"
