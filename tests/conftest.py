@@ -8,6 +8,22 @@ from readings.accounts.services import user_create
 from readings.institutions.services import institution_create
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashers cost ~0.4 s a user; tests prove behaviour, not hashing strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The reader page cache lives in process memory; tests must not see each other's.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def institution(db):
     return institution_create(code="UNI", name="Test University", time_zone="Europe/London")

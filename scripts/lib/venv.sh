@@ -13,7 +13,13 @@ ensure_venv() {
     "$python" -m venv .venv
     .venv/bin/python -m pip install --quiet --upgrade pip
   fi
-  local stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)${extras:+-$extras}"
+  local hash
+  hash=$(sha256sum < pyproject.toml | cut -c1-16)
+  local stamp=".venv/.installed-$hash${extras:+-$extras}"
+  # An install with extras also satisfies a request without them.
+  if [ -z "$extras" ] && ls .venv/.installed-"$hash"* >/dev/null 2>&1; then
+    return 0
+  fi
   if [ ! -f "$stamp" ]; then
     echo "Installing Readings${extras:+ with [$extras]} into .venv…"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}"

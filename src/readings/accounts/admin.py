@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from readings.accounts.forms import UserAdminChangeForm
 from readings.accounts.models import RoleAssignment, User
 
 
@@ -11,7 +12,9 @@ class RoleInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserAdminChangeForm
     list_display = ("username", "email", "primary_id", "institution", "is_staff")
+    list_select_related = ("institution",)
     list_filter = ("institution", "roles__role", "is_staff", "is_superuser")
     search_fields = ("username", "email", "primary_id", "first_name", "last_name")
     fieldsets = (
@@ -25,6 +28,7 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
     list_display = ("user", "role", "created_at")
+    list_select_related = ("user",)
     list_filter = ("role",)
     search_fields = ("user__username", "user__primary_id")
     raw_id_fields = ("user",)

@@ -38,14 +38,15 @@ def user_create(
     else:
         user.set_unusable_password()
     validate(user, exclude=["password"])
-    _check_primary_id_free(user)
     user.save()
     user_set_roles(user=user, roles=roles)
     return user
 
 
+@transaction.atomic
 def user_set_roles(*, user: User, roles: Iterable[str]) -> User:
-    wanted = set(roles)
+    """Give the user exactly these roles (one assignment per role)."""
+    wanted = {roles} if isinstance(roles, str) else set(roles)
     unknown = wanted - set(Role.values)
     if unknown:
         allowed = ", ".join(Role.values)
@@ -63,14 +64,27 @@ def user_grant_role(*, user: User, role: str) -> User:
     return user_set_roles(user=user, roles={*user.role_set, role})
 
 
-def _check_primary_id_free(user: User) -> None:
-    # The database enforces this too; checking first gives a field-level message.
-    if not user.primary_id:
-        return
-    taken = User.objects.filter(institution=user.institution, primary_id=user.primary_id)
-    if user.pk:
-        taken = taken.exclude(pk=user.pk)
-    if taken.exists():
+def user_set_password_hash(*, user: User, password_hash: str) -> User:
+    """Store an already-hashed password (bulk provisioning hashes once for many users)."""
+    user.password = password_hash
+    user.save(update_fields=["password"])
+    return user
+
+
+def user_set_site_admin(*, user: User, enabled: bool) -> User:
+    """Grant or withdraw the Django admin (staff + superuser) for platform operators."""
+    user.is_staff = user.is_superuser = enabled
+    user.save(update_fields=["is_staff", "is_superuser"])
+    user.__dict__.pop("role_set", None)
+    return user
+
+
+def librarian_set_departments(*, user: User, departments: Iterable[object]) -> User:
+    """Tie a librarian to the processing departments whose lists they work on."""
+    departments = list(departments)
+    if any(d.institution_id != user.institution_id for d in departments):
         raise InvalidInput(
-            {"primary_id": [f"Primary id '{user.primary_id}' already belongs to another user."]}
+            {"processing_departments": ["Departments must belong to the user's institution."]}
         )
+    user.processing_departments.set(departments)
+    return user

@@ -6,6 +6,8 @@ fast default shown on every list page, so it avoids anything per-item costly.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -16,11 +18,18 @@ _MAX_AUTHORS = 3
 
 
 def authors_text(citation: Citation) -> str:
-    names = [format_name(n) for n in citation.authors or []]
+    names = _names(citation.authors)
     if not names and citation.editors:
-        names = [format_name(n) for n in citation.editors]
+        names = _names(citation.editors)
         return _join(names) + (" (ed.)" if len(names) == 1 else " (eds.)")
     return _join(names)
+
+
+def _names(value: object) -> list[str]:
+    # Names are cleaned to dicts on the way in; a stray string still shows, never breaks.
+    if not isinstance(value, list):
+        return []
+    return [format_name(n) if isinstance(n, dict) else str(n) for n in value]
 
 
 def _join(names: list[str]) -> str:
@@ -30,9 +39,12 @@ def _join(names: list[str]) -> str:
 
 
 def link_for(citation: Citation) -> str:
+    """The item's link; only http(s), whatever was stored (a ``javascript:`` URL never runs)."""
     if citation.doi:
-        return f"https://doi.org/{citation.doi}"
-    return citation.url
+        return "https://doi.org/" + quote(citation.doi, safe="/:;()[]._-")
+    if citation.url.lower().startswith(("https://", "http://")):
+        return citation.url
+    return ""
 
 
 def reference_html(citation: Citation) -> SafeString:

@@ -13,7 +13,13 @@ from stdnum import isbn as stdnum_isbn
 from stdnum import issn as stdnum_issn
 from stdnum.exceptions import ValidationError as StdnumError
 
-_DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|info:doi/)", re.IGNORECASE)
+_DOI_PREFIXES = re.compile(
+    r"^(?:https?://(?:dx\.|www\.)?doi\.org/|doi:\s*|info:doi/)", re.IGNORECASE
+)
+# The number itself, after an optional "ISBN"/"ISSN" label and before any
+# qualifier such as "(pbk.)" or "hbk": digits, X, hyphens and spaces.
+_ISBN_NUMBER = re.compile(r"^(?:ISBN(?:-1[03])?:?\s*)?([0-9Xx][0-9Xx \-]*)", re.IGNORECASE)
+_ISSN_NUMBER = re.compile(r"^(?:ISSN:?\s*)?([0-9Xx][0-9Xx \-]*)", re.IGNORECASE)
 _DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
@@ -28,7 +34,8 @@ def normalize_isbn(value: str) -> str:
     if not raw:
         return ""
     # Catalogue data often carries qualifiers: "9780306406157 (pbk.)".
-    candidate = raw.split("(")[0].strip().split(" ")[0]
+    match = _ISBN_NUMBER.match(raw)
+    candidate = match.group(1) if match else raw
     try:
         return stdnum_isbn.to_isbn13(stdnum_isbn.validate(candidate))
     except StdnumError as exc:
@@ -40,8 +47,9 @@ def normalize_issn(value: str) -> str:
     raw = (value or "").strip()
     if not raw:
         return ""
+    match = _ISSN_NUMBER.match(raw)
     try:
-        return stdnum_issn.format(stdnum_issn.validate(raw))
+        return stdnum_issn.format(stdnum_issn.validate(match.group(1) if match else raw))
     except StdnumError as exc:
         raise IdentifierError(f"'{raw}' is not a valid ISSN ({_reason(exc)}).") from exc
 
@@ -64,7 +72,7 @@ def normalize_pmid(value: str) -> str:
     if not raw:
         return ""
     digits = re.sub(r"^(?:pmid:?\s*)", "", raw, flags=re.IGNORECASE)
-    if not digits.isdigit() or len(digits) > 9:
+    if not digits.isdigit() or len(digits) > 9 or int(digits) == 0:
         raise IdentifierError(f"'{raw}' is not a valid PubMed id (up to 9 digits).")
     return str(int(digits))
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
 from readings.citations import identifiers, names
-from readings.citations.models import CitationKind, CitationStatus, material_type_for
+from readings.citations.models import (
+    Citation,
+    CitationKind,
+    CitationStatus,
+    material_type_for,
+)
 from readings.core.exceptions import InvalidInput
-from readings.core.text import check_url, sanitize_note
+from readings.core.text import SAFE_URL_SCHEMES, check_url, sanitize_note
 
 METADATA_FIELDS = (
     "secondary_type",
@@ -49,6 +58,13 @@ _IDENTIFIERS: dict[str, Callable[[str], str]] = {
     "doi": identifiers.normalize_doi,
     "pmid": identifiers.normalize_pmid,
 }
+# Checked here, with everything else, so one answer lists every problem.
+_MAX_LENGTHS = {
+    field.name: field.max_length
+    for field in Citation._meta.get_fields()
+    if field.name in METADATA_FIELDS and getattr(field, "max_length", None)
+}
+_URL = URLValidator(schemes=sorted(SAFE_URL_SCHEMES))
 
 
 def clean_citation_fields(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -64,8 +80,14 @@ def clean_citation_fields(data: Mapping[str, Any], *, partial: bool = False) -> 
     for field, value in data.items():
         try:
             cleaned[field] = _clean_field(field, value)
-        except (identifiers.IdentifierError, ValueError) as exc:
+        except ValueError as exc:  # IdentifierError is one too
             errors.setdefault(field, []).append(str(exc))
+            continue
+        longest = _MAX_LENGTHS.get(field)
+        if longest and len(cleaned[field]) > longest:
+            errors.setdefault(field, []).append(
+                f"Keep this to {longest} characters (it has {len(cleaned[field])})."
+            )
     if not partial and not str(cleaned.get("title", "")).strip():
         errors.setdefault("title", []).append("A citation needs a title.")
     if errors:
@@ -87,19 +109,13 @@ def _clean_field(field: str, value: Any) -> Any:
     if field == "status":
         return _choice(value, CitationStatus, "status")
     if field == "url":
-        url = str(value or "").strip()
-        problem = check_url(url)
-        if problem:
-            raise ValueError(problem)
-        return url
+        return _clean_link(str(value or ""))
     if field == "source_links":
         return _clean_links(value)
     if field == "public_note":
         return sanitize_note(str(value or ""))
     if field == "due_date":
-        return value or None
-    if field == "title":
-        return str(value or "").strip()
+        return _clean_date(value)
     return str(value or "").strip()
 
 
@@ -111,10 +127,37 @@ def _choice(value: Any, choices: type, label: str) -> str:
     raise ValueError(f"'{text}' is not a known {label}; use one of {allowed}.")
 
 
+def _clean_link(value: str) -> str:
+    link = value.strip()
+    if not link:
+        return ""
+    problem = check_url(link)
+    if problem:
+        raise ValueError(problem)
+    try:
+        _URL(link)
+    except ValidationError as exc:
+        raise ValueError(f"'{link[:60]}' is not a usable web address.") from exc
+    return link
+
+
 def _clean_links(value: Any) -> list[str]:
-    links = [str(v).strip() for v in (value or []) if str(v).strip()]
-    for link in links:
-        problem = check_url(link)
-        if problem:
-            raise ValueError(problem)
-    return links
+    if isinstance(value, str):
+        value = [value]
+    if value is not None and not isinstance(value, list | tuple):
+        raise ValueError("Give source links as a list of web addresses.")
+    links = [_clean_link(str(v)) for v in value or [] if v is not None]
+    return [link for link in links if link]
+
+
+def _clean_date(value: Any) -> datetime.date | None:
+    if not value:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD.") from exc

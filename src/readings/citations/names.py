@@ -38,20 +38,29 @@ def format_names(names: Iterable[Name]) -> str:
 
 
 def clean_names(value: object) -> list[Name]:
-    """Accept names as a string or a list of strings/dicts; return validated name dicts."""
+    """Accept names as a string, one name dict, or a list of strings/dicts; return name dicts."""
+    if value is None:
+        return []
     if isinstance(value, str):
         return parse_names(value)
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"{value!r} is not a name or a list of names.")
     result: list[Name] = []
-    for item in value or []:
+    for item in value:
         if isinstance(item, str):
             if item.strip():
                 result.append(parse_name(item))
         elif isinstance(item, dict):
-            kept = {
-                k: str(v).strip() for k, v in item.items() if k in ("family", "given", "literal")
-            }
+            kept = {k: _part(v) for k, v in item.items() if k in ("family", "given", "literal")}
             if any(kept.values()):
                 result.append({k: v for k, v in kept.items() if v})
         else:
             raise ValueError(f"{item!r} is not a name.")
     return result
+
+
+def _part(value: object) -> str:
+    # A missing part arrives as None from JSON; it must not become the text "None".
+    return "" if value is None else " ".join(str(value).split())

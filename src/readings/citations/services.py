@@ -32,7 +32,7 @@ def citation_create(
     citation = Citation(reading_list=locked, section=section, position=len(order), **cleaned)
     validate(citation, exclude=["reading_list", "section"])
     citation.save()
-    citation_set_tags(citation=citation, tags=tags)
+    _set_tags(citation, tags, institution_id=locked.institution_id)
     if position is not None and position < len(order):
         order.insert(max(position, 0), citation.pk)
         positions.place(Citation, "section", {section.pk: order})
@@ -58,9 +58,18 @@ def citation_update(
     return citation
 
 
-def citation_set_tags(*, citation: Citation, tags: Iterable[Tag]) -> None:
+@transaction.atomic
+def citation_set_tags(
+    *, citation: Citation, tags: Iterable[Tag], expected_version: int | None = None
+) -> None:
+    locked = list_lock(list_id=citation.reading_list_id, expected_version=expected_version)
+    _set_tags(citation, tags, institution_id=locked.institution_id)
+    list_bump(locked)
+
+
+def _set_tags(citation: Citation, tags: Iterable[Tag], *, institution_id: int) -> None:
     tags = list(tags)
-    if any(t.institution_id != citation.reading_list.institution_id for t in tags):
+    if any(t.institution_id != institution_id for t in tags):
         raise InvalidInput({"tags": ["Tags must belong to the list's institution."]})
     citation.tags.set(tags)
 
@@ -95,6 +104,8 @@ def citations_move(
     ``expected_version`` is checked against the target list; any source list
     is locked and bumped too, so neither list's positions can go stale.
     """
+    if not citation_ids:
+        return []
     moving = list(Citation.objects.filter(pk__in=citation_ids))
     if len(moving) != len(set(citation_ids)):
         raise NotFound("No such citation.")

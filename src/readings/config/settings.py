@@ -1,4 +1,4 @@
-"""One settings module, driven by the environment (see docs/decisions/0001)."""
+"""One settings module, driven by the environment (see docs/decisions/0006)."""
 
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: it must see the session cookie to let LMS iframes keep it.
+    "readings.lti.middleware.LtiEmbeddingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +90,7 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+CSRF_FAILURE_VIEW = "readings.core.views.csrf_failure"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -105,6 +108,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# readings/static is not inside an app, so the app finder alone never collects it.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -118,6 +123,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Development serves from the apps' folders; no collected STATIC_ROOT to scan at start.
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 TASKS = {
     "default": {
@@ -138,7 +145,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
@@ -150,3 +157,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"readings": {"level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": True}},
 }
+
+# LTI: the public address LMSs reach Readings at (used in the tool configuration),
+# and the LMS simulator, a development/demo aid that production refuses (readings.E010).
+READINGS_BASE_URL = os.environ.get("READINGS_BASE_URL", "").strip()
+LTI_SIMULATOR = env.flag("LTI_SIMULATOR", default=not PRODUCTION)

@@ -6,10 +6,19 @@ import logging
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from readings.core.exceptions import ApplicationError, InvalidInput
 
 log = logging.getLogger("readings.errors")
+
+
+def _titles() -> dict[int, str]:
+    return {
+        403: _("Not allowed"),
+        404: _("Not found"),
+        409: _("Changed by someone else"),
+    }
 
 
 class ApplicationErrorMiddleware:
@@ -23,12 +32,20 @@ class ApplicationErrorMiddleware:
         if not isinstance(exc, ApplicationError):
             return None
         log.info("%s %s -> %s %s", request.method, request.path, exc.status, exc.code)
+        errors = exc.errors if isinstance(exc, InvalidInput) else {}
         if _wants_json(request):
             body = {"error": exc.code, "message": exc.message}
-            if isinstance(exc, InvalidInput):
-                body["errors"] = exc.errors
+            if errors:
+                body["errors"] = errors
             return JsonResponse(body, status=exc.status)
-        response = TemplateResponse(request, "core/error.html", {"error": exc}, status=exc.status)
+        context = {
+            "status": exc.status,
+            "title": _titles().get(exc.status, _("Something needs fixing")),
+            # Field errors are listed one by one below; the summary would repeat them.
+            "message": "" if errors else exc.message,
+            "errors": errors,
+        }
+        response = TemplateResponse(request, "core/error.html", context, status=exc.status)
         return response.render()
 
 

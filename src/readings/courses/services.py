@@ -67,15 +67,16 @@ def course_create(
         submit_lists_by=submit_lists_by,
         rolled_from=rolled_from,
     )
-    _check_belongs(course, institution)
+    terms, instructors = list(terms), list(instructors)
+    _check_belongs(course, terms=terms, instructors=instructors)
     validate(course)
     try:
         with transaction.atomic():
             course.save()
     except IntegrityError as exc:
         raise InvalidInput({"code": [f"Course {course.display_code} already exists."]}) from exc
-    course.terms.set(list(terms))
-    course.instructors.set(list(instructors))
+    course.terms.set(terms)
+    course.instructors.set(instructors)
     course_set_searchable_ids(course=course, values=searchable_ids)
     course_set_campuses(course=course, campuses=campuses)
     return course
@@ -85,7 +86,7 @@ def course_create(
 def course_update(*, course: Course, **fields: object) -> Course:
     """Change plain fields, and terms/instructors/searchable_ids/campuses when given."""
     related = {
-        k: fields.pop(k)
+        k: list(fields.pop(k))
         for k in ("terms", "instructors", "searchable_ids", "campuses")
         if k in fields
     }
@@ -93,14 +94,16 @@ def course_update(*, course: Course, **fields: object) -> Course:
     if unknown:
         raise TypeError(f"course_update cannot change {sorted(unknown)}")
     for name, value in fields.items():
-        setattr(course, name, value)
-    _check_belongs(course, course.institution)
+        setattr(course, name, value.strip() if name == "title" else value)
+    _check_belongs(
+        course, terms=related.get("terms", ()), instructors=related.get("instructors", ())
+    )
     validate(course)
     course.save(update_fields=[*fields, "updated_at"])
     if "terms" in related:
-        course.terms.set(list(related["terms"]))
+        course.terms.set(related["terms"])
     if "instructors" in related:
-        course.instructors.set(list(related["instructors"]))
+        course.instructors.set(related["instructors"])
     if "searchable_ids" in related:
         course_set_searchable_ids(course=course, values=related["searchable_ids"])
     if "campuses" in related:
@@ -114,8 +117,16 @@ def course_delete(*, course: Course) -> None:
     course.delete()
 
 
+@transaction.atomic
 def course_set_searchable_ids(*, course: Course, values: Iterable[str]) -> None:
+    """Replace the course's searchable ids (trimmed, blanks and repeats dropped)."""
     wanted = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+    longest = SearchableId._meta.get_field("value").max_length
+    too_long = [v for v in wanted if len(v) > longest]
+    if too_long:
+        raise InvalidInput(
+            {"searchable_ids": [f"'{too_long[0][:40]}…' is longer than {longest} characters."]}
+        )
     course.searchable_ids.exclude(value__in=wanted).delete()
     existing = set(course.searchable_ids.values_list("value", flat=True))
     SearchableId.objects.bulk_create(
@@ -127,18 +138,35 @@ def course_set_searchable_ids(*, course: Course, values: Iterable[str]) -> None:
     )
 
 
+@transaction.atomic
 def course_set_campuses(*, course: Course, campuses: Iterable[tuple[str, int | None]]) -> None:
-    course.campuses.all().delete()
+    """Replace the course's campuses; a campus named twice keeps its last count."""
     seen: dict[str, int | None] = {}
     for campus, participants in campuses:
         if campus.strip():
             seen[campus.strip()] = participants
+    longest = CourseCampus._meta.get_field("campus").max_length
+    problems = [
+        f"'{c[:40]}' is longer than {longest} characters." for c in seen if len(c) > longest
+    ] + [
+        f"The number of participants at '{c}' must be a whole number of 0 or more."
+        for c, p in seen.items()
+        if p is not None and (not isinstance(p, int) or p < 0)
+    ]
+    if problems:
+        raise InvalidInput({"campuses": problems})
+    course.campuses.all().delete()
     CourseCampus.objects.bulk_create(
         [CourseCampus(course=course, campus=c, participants=p) for c, p in seen.items()]
     )
 
 
+@transaction.atomic
 def course_enroll(*, course: Course, user: User, role: str = EnrollmentRole.STUDENT) -> Enrollment:
+    """Enrol the user (once per course); enrolling again changes their role."""
+    if role not in EnrollmentRole.values:
+        allowed = ", ".join(EnrollmentRole.values)
+        raise InvalidInput({"role": [f"Unknown enrolment role '{role}'; use {allowed}."]})
     if user.institution_id != course.institution_id:
         raise InvalidInput({"user": ["A user can only enrol in their own institution's courses."]})
     enrollment, created = Enrollment.objects.get_or_create(
@@ -154,8 +182,21 @@ def course_unenroll(*, course: Course, user: User) -> None:
     Enrollment.objects.filter(course=course, user=user).delete()
 
 
-def _check_belongs(course: Course, institution: Institution) -> None:
+def _check_belongs(
+    course: Course, *, terms: Iterable[Term] = (), instructors: Iterable[User] = ()
+) -> None:
+    """Refuse structure or people of another institution, naming each wrong field."""
+    home = course.institution_id
+    errors: dict[str, list[str]] = {}
     for field in ("academic_department", "processing_department"):
         department = getattr(course, field)
-        if department is not None and department.institution_id != institution.pk:
-            raise InvalidInput({field: ["That department belongs to another institution."]})
+        if department is not None and department.institution_id != home:
+            errors[field] = ["That department belongs to another institution."]
+    if course.rolled_from is not None and course.rolled_from.institution_id != home:
+        errors["rolled_from"] = ["A course can only roll over from its own institution's courses."]
+    if any(term.institution_id != home for term in terms):
+        errors["terms"] = ["Terms must belong to the course's institution."]
+    if any(user.institution_id != home for user in instructors):
+        errors["instructors"] = ["Instructors must belong to the course's institution."]
+    if errors:
+        raise InvalidInput(errors)

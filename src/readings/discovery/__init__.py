@@ -1,1 +1,1 @@
-"""Reserved for the discovery domain: wired into settings, filled by its own issue."""
+"""Discovery: search library catalogues (SRU, built-in), MARC mapping, OpenURL, cited-by."""

@@ -17,6 +17,7 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "create_unknown_instructors": True,
     "create_unknown_departments": False,
     "rollover_list_status": "BeingPrepared",
+    "course_date_format": "auto",
     "link_resolver_url": "",
 }
 

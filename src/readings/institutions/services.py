@@ -48,7 +48,7 @@ def institution_update(*, institution: Institution, **fields: object) -> Institu
     if unknown:
         raise TypeError(f"institution_update cannot change {sorted(unknown)}")
     for name, value in fields.items():
-        setattr(institution, name, value)
+        setattr(institution, name, value.strip() if name == "name" else value)
     validate(institution)
     institution.save(update_fields=[*fields, "updated_at"])
     return institution

@@ -18,7 +18,9 @@ from django.db.models import Q, QuerySet
 
 from readings.accounts.models import Role, User
 from readings.core.exceptions import Forbidden, NotFound
+from readings.courses.models import EnrollmentRole
 from readings.lists.models import (
+    ListCourse,
     ListMember,
     MemberRole,
     PublicationStatus,
@@ -82,28 +84,30 @@ def access_list_by_id(
 
 
 def visible_lists(user: AnyUser, queryset: QuerySet[ReadingList] | None = None) -> QuerySet:
-    """Filter lists to those the user may see, in one query."""
+    """Filter lists to those the user may see, in one query (the same rules as list_access).
+
+    Subqueries rather than joins, so each list appears once and callers may
+    annotate counts without ``distinct()``.
+    """
     queryset = ReadingList.objects.all() if queryset is None else queryset
-    published_open = Q(
-        publication_status=PublicationStatus.PUBLISHED, visibility=Visibility.OPEN_TO_WORLD
-    )
+    published = Q(publication_status=PublicationStatus.PUBLISHED)
+    published_open = published & Q(visibility=Visibility.OPEN_TO_WORLD)
     if not user.is_authenticated:
         return queryset.filter(published_open)
     if user.is_superuser:
         return queryset
-    own = queryset.filter(institution_id=user.institution_id)
+    own = Q(institution_id=user.institution_id)
     if _staff_access(user) is not None:
-        return own | queryset.filter(published_open)
-    published = Q(publication_status=PublicationStatus.PUBLISHED)
-    admitted = (
-        Q(pk__in=ListMember.objects.filter(user=user).values("reading_list"))
-        | Q(courses__instructors=user)
-        | Q(courses__enrollments__user=user, courses__enrollments__role="instructor")
-        | (published & Q(visibility=Visibility.INSTITUTION, institution_id=user.institution_id))
-        | (published & Q(visibility=Visibility.COURSE, courses__enrollments__user=user))
-        | published_open
+        return queryset.filter(own | published_open)
+    links = ListCourse.objects.values("reading_list")
+    editor = Q(pk__in=ListMember.objects.filter(user=user).values("reading_list")) | Q(
+        pk__in=links.filter(_teaches(user, prefix="course__"))
     )
-    return queryset.filter(admitted).distinct()
+    reader = published & (
+        Q(visibility=Visibility.INSTITUTION)
+        | Q(visibility=Visibility.COURSE, pk__in=links.filter(course__enrollments__user=user))
+    )
+    return queryset.filter((own & (editor | reader)) | published_open)
 
 
 def _staff_access(user: User) -> ListAccess | None:
@@ -115,9 +119,17 @@ def _staff_access(user: User) -> ListAccess | None:
 
 
 def _teaches_linked_course(user: User, reading_list: ReadingList) -> bool:
-    return reading_list.courses.filter(
-        Q(instructors=user) | Q(enrollments__user=user, enrollments__role="instructor")
-    ).exists()
+    return reading_list.courses.filter(_teaches(user)).exists()
+
+
+def _teaches(user: User, *, prefix: str = "") -> Q:
+    """Teaching a course: named as its instructor, or enrolled in it as one."""
+    return Q(**{f"{prefix}instructors": user}) | Q(
+        **{
+            f"{prefix}enrollments__user": user,
+            f"{prefix}enrollments__role": EnrollmentRole.INSTRUCTOR,
+        }
+    )
 
 
 def _reader_admitted(user: AnyUser, reading_list: ReadingList) -> bool:

@@ -6,13 +6,17 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from readings.accounts.models import User
-from readings.citations.models import Citation
+from readings.citations.models import Citation, CitationStatus
 from readings.courses.models import Course
+from readings.discovery.links import CitationLinks, citation_links
+from readings.discovery.marc import Holding
+from readings.discovery.selectors import holdings_by_record_id
+from readings.institutions.selectors import institution_setting
 from readings.lists.access import ListAccess, visible_lists
-from readings.lists.models import ListMember, ReadingList, Section, Tag
+from readings.lists.models import ListMember, ReadingList, Section, Tag, TagKind
 from readings.lists.visibility import (
     citation_hidden_reasons,
     list_audience_note,
@@ -28,6 +32,9 @@ _EDITOR_ONLY_FIELDS = ("instructor_note", "library_note", "original_system_id")
 class CitationRow:
     citation: Citation
     hidden: list[str] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    links: CitationLinks = field(default_factory=CitationLinks)
+    holdings: list[Holding] = field(default_factory=list)
 
 
 @dataclass
@@ -35,6 +42,7 @@ class SectionView:
     section: Section
     rows: list[CitationRow]
     hidden: list[str] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
 
 
 @dataclass
@@ -58,27 +66,40 @@ def list_page(*, reading_list: ReadingList, access: ListAccess, today: datetime.
     everything, annotated with why students would not see it.
     """
     require_completion = reading_list.institution.require_library_completion
-    tags = Prefetch("tags", queryset=Tag.objects.only("id", "name", "code", "kind"))
-    sections = list(
-        Section.objects.filter(reading_list=reading_list)
-        .prefetch_related(tags)
-        .order_by("position")
-    )
-    citations = Citation.objects.filter(reading_list=reading_list).prefetch_related(tags)
+    sections = list(Section.objects.filter(reading_list=reading_list).order_by("position"))
+    citations = Citation.objects.filter(reading_list=reading_list)
     if access.reader_only:
         citations = citations.defer(*_EDITOR_ONLY_FIELDS)
+    kinds = [TagKind.PUBLIC] if access.reader_only else TagKind.values
+    citation_tags = _tags_by_owner(
+        Citation.tags.through.objects.filter(citation__reading_list=reading_list),
+        "citation_id",
+        kinds,
+    )
     by_section: dict[int, list[CitationRow]] = {s.pk: [] for s in sections}
+    resolver_url = institution_setting(reading_list.institution, "link_resolver_url")
+    rows = []
     for citation in citations.order_by("section_id", "position"):
         hidden = citation_hidden_reasons(citation, require_completion=require_completion)
         if access.reader_only and hidden:
             continue
-        by_section[citation.section_id].append(CitationRow(citation, hidden))
+        tags = citation_tags.get(citation.pk, [])
+        links = citation_links(citation, resolver_url=resolver_url)
+        rows.append(CitationRow(citation, hidden, tags, links))
+        by_section[citation.section_id].append(rows[-1])
+    _add_holdings(reading_list, rows)
+    section_tags = _tags_by_owner(
+        Section.tags.through.objects.filter(section__reading_list=reading_list),
+        "section_id",
+        kinds,
+    )
     views = []
     for section in sections:
         hidden = section_hidden_reasons(section, today)
         if access.reader_only and hidden:
             continue
-        views.append(SectionView(section, by_section[section.pk], hidden))
+        tags = section_tags.get(section.pk, [])
+        views.append(SectionView(section, by_section[section.pk], hidden, tags))
     courses = list(reading_list.courses.order_by("code", "section"))
     return ListPage(
         reading_list=reading_list,
@@ -90,12 +111,84 @@ def list_page(*, reading_list: ReadingList, access: ListAccess, today: datetime.
     )
 
 
-def lists_of_course(*, user: User | AnonymousUser, course: Course) -> QuerySet[ReadingList]:
+def _add_holdings(reading_list: ReadingList, rows: list[CitationRow]) -> None:
+    """Holdings of the citations linked to the built-in catalogue, in one query for the page."""
+    holdings = holdings_by_record_id(
+        institution=reading_list.institution,
+        record_ids=(row.citation.catalogue_record_id for row in rows),
+    )
+    for row in rows:
+        row.holdings = holdings.get(row.citation.catalogue_record_id, [])
+
+
+def _tags_by_owner(links: QuerySet, owner: str, kinds: list[str]) -> dict[int, list[Tag]]:
+    """Tags per citation (or section) from one query, one Tag object per tag.
+
+    Prefetching would build a Tag and a related manager for every link; a
+    list shows a handful of distinct tags hundreds of times.
+    """
+    rows = (
+        links.filter(tag__kind__in=kinds)
+        .order_by("tag__position", "tag__name")
+        .values_list(owner, "tag_id", "tag__code", "tag__name", "tag__kind")
+    )
+    tags: dict[int, Tag] = {}
+    result: dict[int, list[Tag]] = {}
+    for owner_id, tag_id, code, name, kind in rows:
+        if tag_id not in tags:
+            tags[tag_id] = Tag(pk=tag_id, code=code, name=name, kind=kind)
+        result.setdefault(owner_id, []).append(tags[tag_id])
+    return result
+
+
+@dataclass
+class CourseListRow:
+    reading_list: ReadingList
+    item_count: int
+    hidden: list[str]
+
+
+def lists_of_course(
+    *, user: User | AnonymousUser, course: Course, today: datetime.date
+) -> QuerySet[ReadingList]:
+    """The course's lists this user may see, with two item counts.
+
+    ``citation_count`` counts every item; ``student_item_count`` only the items
+    a student would see today (the rules of lists.visibility, as a filter).
+    """
+    shown = ~Q(citations__status=CitationStatus.INACTIVE)
+    if course.institution.require_library_completion:
+        shown &= Q(citations__status=CitationStatus.COMPLETE)
+    shown &= Q(citations__section__start_date__isnull=True) | Q(
+        citations__section__start_date__lte=today
+    )
+    shown &= Q(citations__section__end_date__isnull=True) | Q(
+        citations__section__end_date__gte=today
+    )
     return (
         visible_lists(user, ReadingList.objects.filter(courses=course))
-        .annotate(citation_count=Count("citations", distinct=True))
-        .order_by("name")
+        .annotate(
+            citation_count=Count("citations", distinct=True),
+            student_item_count=Count("citations", filter=shown, distinct=True),
+        )
+        .order_by("name", "pk")
     )
+
+
+def course_list_rows(
+    *, user: User | AnonymousUser, course: Course, today: datetime.date
+) -> list[CourseListRow]:
+    """Rows for the course page: each list with why students cannot see it, if so.
+
+    Only editors can see a list that students cannot, so those rows count every
+    item; the others count what students see, so no hidden item is revealed.
+    """
+    rows = []
+    for reading_list in lists_of_course(user=user, course=course, today=today):
+        hidden = list_hidden_reasons(reading_list)
+        count = reading_list.citation_count if hidden else reading_list.student_item_count
+        rows.append(CourseListRow(reading_list=reading_list, item_count=count, hidden=hidden))
+    return rows
 
 
 def lists_of_user(*, user: User) -> QuerySet[ReadingList]:
@@ -105,5 +198,5 @@ def lists_of_user(*, user: User) -> QuerySet[ReadingList]:
             pk__in=ListMember.objects.filter(user=user).values("reading_list")
         )
         .annotate(citation_count=Count("citations", distinct=True))
-        .order_by("name")
+        .order_by("name", "pk")
     )

@@ -87,7 +87,7 @@ def list_create(
     """Create a list; its creator (if any) becomes an owner."""
     reading_list = ReadingList(
         institution=institution,
-        code=(code or _new_code()).strip(),
+        code=(code or "").strip() or _new_code(),
         name=name.strip(),
         description=description,
         subject=subject,
@@ -124,7 +124,8 @@ def list_update(
         raise TypeError(f"list_update cannot change {sorted(unknown)}")
     reading_list = list_lock(list_id=list_id, expected_version=expected_version)
     for name, value in fields.items():
-        setattr(reading_list, name, value)
+        # Trimmed as at creation, so "   " is refused as blank rather than kept.
+        setattr(reading_list, name, value.strip() if name == "name" else value)
     validate(reading_list)
     reading_list.save(update_fields=[*fields, "updated_at"])
     list_bump(reading_list)
@@ -145,14 +146,28 @@ def list_send_to_library(*, list_id: int, expected_version: int | None = None) -
     )
 
 
-def list_link_course(*, reading_list: ReadingList, course: Course) -> None:
+@transaction.atomic
+def list_link_course(
+    *, reading_list: ReadingList, course: Course, expected_version: int | None = None
+) -> None:
     if course.institution_id != reading_list.institution_id:
         raise InvalidInput({"courses": ["A list can only be linked to its institution's courses."]})
-    ListCourse.objects.get_or_create(reading_list=reading_list, course=course)
+    locked = list_lock(list_id=reading_list.pk, expected_version=expected_version)
+    _, created = ListCourse.objects.get_or_create(reading_list=locked, course=course)
+    if created:
+        list_bump(locked)
+    reading_list.version = locked.version
 
 
-def list_unlink_course(*, reading_list: ReadingList, course: Course) -> None:
-    ListCourse.objects.filter(reading_list=reading_list, course=course).delete()
+@transaction.atomic
+def list_unlink_course(
+    *, reading_list: ReadingList, course: Course, expected_version: int | None = None
+) -> None:
+    locked = list_lock(list_id=reading_list.pk, expected_version=expected_version)
+    deleted, _ = ListCourse.objects.filter(reading_list=locked, course=course).delete()
+    if deleted:
+        list_bump(locked)
+    reading_list.version = locked.version
 
 
 @transaction.atomic
@@ -228,7 +243,7 @@ def section_update(
     section = _section(section_id)
     locked = list_lock(list_id=section.reading_list_id, expected_version=expected_version)
     for name, value in fields.items():
-        setattr(section, name, value)
+        setattr(section, name, value.strip() if name == "name" else value)
     validate(section)
     section.save(update_fields=[*fields, "updated_at"])
     list_bump(locked)
@@ -259,11 +274,16 @@ def section_delete(*, section_id: int, expected_version: int | None = None) -> N
     list_bump(locked)
 
 
-def section_set_tags(*, section: Section, tags: Iterable[Tag]) -> None:
+@transaction.atomic
+def section_set_tags(
+    *, section: Section, tags: Iterable[Tag], expected_version: int | None = None
+) -> None:
     tags = list(tags)
-    if any(t.institution_id != section.reading_list.institution_id for t in tags):
+    locked = list_lock(list_id=section.reading_list_id, expected_version=expected_version)
+    if any(t.institution_id != locked.institution_id for t in tags):
         raise InvalidInput({"tags": ["Tags must belong to the list's institution."]})
     section.tags.set(tags)
+    list_bump(locked)
 
 
 def _section(section_id: int) -> Section:

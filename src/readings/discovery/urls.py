@@ -1,0 +1,10 @@
+from django.urls import path
+
+from readings.discovery import views
+
+app_name = "discovery"
+urlpatterns = [
+    path("search/", views.search_page, name="search"),
+    path("cited/", views.cited_page, name="cited"),
+    path("cited.json", views.cited_json, name="cited-json"),
+]

@@ -1,0 +1,216 @@
+"""The built-in catalogue: MARC import and ranked, accent-folding, field-aware search."""
+
+from __future__ import annotations
+
+import pytest
+from pymarc import MARCWriter, XMLWriter
+
+from discovery.builders import book, control, field, record
+from readings.core.exceptions import InvalidInput, NotFound
+from readings.discovery.backends import BuiltinBackend, SRUBackend, backend_for
+from readings.discovery.catalogue import catalogue_import, catalogue_search
+from readings.discovery.models import CatalogueRecord
+from readings.discovery.services import discovery_source_create
+from readings.discovery.sru import Query
+
+
+def write_xml(path, records):
+    writer = XMLWriter(path.open("wb"))
+    for marc in records:
+        writer.write(marc)
+    writer.close()
+    return path
+
+
+def write_binary(path, records):
+    with path.open("wb") as stream:
+        writer = MARCWriter(stream)
+        for marc in records:
+            writer.write(marc)
+    return path
+
+
+SAMPLE = [
+    book(
+        "b1",
+        "Middlemarch",
+        subtitle="a study of provincial life",
+        author="Eliot, George",
+        isbn="0141439750",
+        subjects=("Provincial life",),
+    ),
+    book("b2", "Les misérables", author="Hugo, Victor", isbn="9780140444308"),
+    book("b3", "Eliot's letters", author="Haight, Gordon", subjects=("Middlemarch",)),
+    book("b4", "Émile", author="Rousseau, Jean-Jacques", subjects=("Education",)),
+]
+
+
+@pytest.fixture
+def imported(institution, tmp_path):
+    report = catalogue_import(
+        institution=institution, paths=[write_xml(tmp_path / "sample.xml", SAMPLE)]
+    )
+    assert report.problems == []
+    return report
+
+
+def ids(hits):
+    return [row.record_id for row in hits.records]
+
+
+def search(institution, **parts):
+    return catalogue_search(institution=institution, query=Query(**parts))
+
+
+@pytest.mark.django_db
+def test_importing_marcxml_stores_each_record_with_its_mapped_fields(institution, imported):
+    assert imported.imported == 4
+    row = CatalogueRecord.objects.get(institution=institution, record_id="b1")
+    assert row.title == "Middlemarch: a study of provincial life"
+    assert row.isbn == "9780141439754"
+    assert row.year == 2019
+    assert row.data["authors"] == [{"family": "Eliot", "given": "George"}]
+
+
+@pytest.mark.django_db
+def test_a_title_match_ranks_above_a_subject_match(institution, imported):
+    assert ids(search(institution, keyword="middlemarch")) == ["b1", "b3"]
+
+
+@pytest.mark.django_db
+def test_field_queries_search_only_their_field(institution, imported):
+    assert ids(search(institution, title="middlemarch")) == ["b1"]
+    assert ids(search(institution, author="eliot")) == ["b1"]
+    assert ids(search(institution, title="eliot")) == ["b3"]
+
+
+@pytest.mark.django_db
+def test_accents_are_folded_on_both_sides(institution, imported):
+    assert ids(search(institution, title="miserables")) == ["b2"]
+    assert ids(search(institution, title="EMILE")) == ["b4"]
+    assert ids(search(institution, author="Rousseau")) == ["b4"]
+
+
+@pytest.mark.django_db
+def test_an_isbn_finds_the_record_in_either_form(institution, imported):
+    assert ids(search(institution, isbn="0-14-143975-0")) == ["b1"]
+    assert ids(search(institution, isbn="9780141439754")) == ["b1"]
+
+
+@pytest.mark.django_db
+def test_query_syntax_in_user_text_is_searched_as_words(institution, imported):
+    assert ids(search(institution, keyword='middlemarch" OR "hugo')) == []
+    assert ids(search(institution, keyword="title : NEAR(middlemarch* provincial)")) == []
+    assert ids(search(institution, keyword="provincial (life)")) == ["b1"]
+    assert ids(search(institution, isbn='014" OR "x')) == []
+    assert ids(search(institution, isbn="' | '")) == []
+
+
+@pytest.mark.django_db
+def test_search_sees_only_the_institutions_own_catalogue(institution, other_institution, imported):
+    assert ids(search(other_institution, title="middlemarch")) == []
+
+
+@pytest.mark.django_db
+def test_importing_again_replaces_records_with_the_same_id(institution, imported, tmp_path):
+    changed = [book("b1", "Daniel Deronda", author="Eliot, George")]
+    catalogue_import(institution=institution, paths=[write_xml(tmp_path / "again.xml", changed)])
+    assert CatalogueRecord.objects.filter(institution=institution).count() == 4
+    assert ids(search(institution, title="deronda")) == ["b1"]
+    assert ids(search(institution, title="middlemarch")) == []
+
+
+@pytest.mark.django_db
+def test_binary_marc_imports_and_malformed_records_are_reported_and_skipped(institution, tmp_path):
+    path = write_binary(tmp_path / "good.mrc", [SAMPLE[0], SAMPLE[1]])
+    good = path.read_bytes()
+    first_length = int(good[:5])
+    # A record whose directory is garbage between two good ones.
+    broken = b"00060nam  2200037   4500" + b"x" * 35 + b"\x1d"
+    path.write_bytes(good[:first_length] + broken + good[first_length:])
+    report = catalogue_import(institution=institution, paths=[path])
+    assert report.imported == 2
+    assert [p.position for p in report.problems] == [2]
+    assert "unreadable MARC record" in report.problems[0].message
+    assert sorted(CatalogueRecord.objects.values_list("record_id", flat=True)) == ["b1", "b2"]
+
+
+@pytest.mark.django_db
+def test_a_truncated_binary_file_keeps_the_whole_records_before_the_cut(institution, tmp_path):
+    path = write_binary(tmp_path / "cut.mrc", SAMPLE[:3])
+    path.write_bytes(path.read_bytes()[:-40])
+    report = catalogue_import(institution=institution, paths=[path])
+    assert report.imported == 2
+    assert [(p.position, "TruncatedRecord" in p.message) for p in report.problems] == [(3, True)]
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_marc_is_reported_not_imported(institution, tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"hello, this is not a MARC file")
+    report = catalogue_import(institution=institution, paths=[path])
+    assert report.imported == 0
+    assert "unreadable MARC record" in report.problems[0].message
+
+
+@pytest.mark.django_db
+def test_records_without_an_id_or_title_are_reported_and_the_rest_imported(institution, tmp_path):
+    records = [
+        record(field("245", "a", "No identifier", ind="00")),
+        record(control("001", "no-title"), field("100", "a", "Someone", ind="0 ")),
+        SAMPLE[3],
+    ]
+    report = catalogue_import(
+        institution=institution, paths=[write_xml(tmp_path / "x.xml", records)]
+    )
+    assert report.imported == 1
+    assert [(p.position, p.record_id, p.message) for p in report.problems] == [
+        (1, "", "no record id (field 001)"),
+        (2, "no-title", "no title (field 245)"),
+    ]
+
+
+@pytest.mark.django_db
+def test_xml_that_breaks_off_keeps_the_records_before_the_break(institution, tmp_path):
+    path = write_xml(tmp_path / "cut.xml", SAMPLE[:2])
+    text = path.read_bytes()
+    path.write_bytes(text[: text.rindex(b"<record")] + b"<record><leader>bad")
+    report = catalogue_import(institution=institution, paths=[path])
+    assert report.imported == 1
+    assert "not well-formed XML" in report.problems[0].message
+
+
+@pytest.mark.django_db
+def test_the_builtin_backend_pages_through_results_as_marc_records(institution, imported):
+    backend = backend_for(institution)
+    assert isinstance(backend, BuiltinBackend)
+    first = backend.search(Query(keyword="middlemarch"), limit=1)
+    assert (first.total, first.next_start) == (2, 2)
+    assert first.records[0].full_title == "Middlemarch: a study of provincial life"
+    second = backend.search(Query(keyword="middlemarch"), start=2, limit=1)
+    assert ([r.record_id for r in second.records], second.next_start) == (["b3"], None)
+
+
+@pytest.mark.django_db
+def test_an_empty_query_is_refused(institution):
+    with pytest.raises(InvalidInput):
+        backend_for(institution).search(Query(title="  "))
+
+
+@pytest.mark.django_db
+def test_a_registered_sru_source_is_found_by_name_and_unknown_names_are_not(institution):
+    discovery_source_create(institution=institution, name="zebra", url="http://127.0.0.1:9/")
+    assert isinstance(backend_for(institution, "zebra"), SRUBackend)
+    with pytest.raises(NotFound):
+        backend_for(institution, "nothing")
+
+
+@pytest.mark.django_db
+def test_an_sru_source_needs_an_address_and_a_unique_name(institution):
+    with pytest.raises(InvalidInput) as caught:
+        discovery_source_create(institution=institution, name="x", url="")
+    assert "url" in caught.value.errors
+    discovery_source_create(institution=institution, name="x", url="http://127.0.0.1:9/")
+    with pytest.raises(InvalidInput) as caught:
+        discovery_source_create(institution=institution, name="x", url="http://127.0.0.1:8/")
+    assert "name" in caught.value.errors
