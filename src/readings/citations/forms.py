@@ -56,40 +56,8 @@ class CitationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Citation
-        fields = [
-            "section",
-            "secondary_type",
-            "status",
-            "title",
-            "authors",
-            "editors",
-            "container_title",
-            "chapter_title",
-            "publisher",
-            "place",
-            "publication_date",
-            "edition",
-            "volume",
-            "issue",
-            "pages",
-            "start_page",
-            "end_page",
-            "isbn",
-            "issn",
-            "doi",
-            "pmid",
-            "oclc",
-            "lccn",
-            "url",
-            "source_links",
-            "catalogue_record_id",
-            "original_system_id",
-            "tags",
-            "public_note",
-            "instructor_note",
-            "library_note",
-            "due_date",
-        ]
+        # The metadata fields, in the order the services define them.
+        fields = ["section", *METADATA_FIELDS, "tags"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
