@@ -20,6 +20,10 @@ from bench.harness import BenchError, results
 
 BENCHMARKS = {
     "list_page": "bench.list_page",
+    "course_load": "bench.course_load",
+    "list_load": "bench.list_load",
+    "lti_launch": "bench.lti_launch",
+    "discovery": "bench.discovery",
 }
 
 

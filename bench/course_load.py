@@ -1,0 +1,268 @@
+"""Course loader: dry run and apply of a registrar file, beside a raw insert of the same rows.
+
+The file (default 50,000 rows, 34 columns) is generated row by row to disk in a
+fresh database's institution (departments, terms and instructors made through
+the services first). Each load is ``readings load courses FILE`` in its own
+process, timed from start to exit, with that process's peak resident memory.
+The baseline, in the same run, reads the same file and inserts its rows into
+``courses_course`` with ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) in a
+transaction that is then rolled back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import fixtures
+from bench.harness import BenchError, databases, machine, servers
+from bench.harness.results import Result
+from bench.list_page import BUSY, READINGS, app_environment, ratio
+
+NAME = "course_load"
+COURSE_COLUMNS = (
+    "created_at", "updated_at", "institution_id", "code", "section", "title",
+    "academic_department_id", "processing_department_id", "start_date", "end_date", "year",
+    "participants", "weekly_hours", "submit_lists_by",
+)  # fmt: skip
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rows", type=int, default=50_000, help="courses in the file (50000)")
+    add_common_arguments(parser)
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--instructors", type=int, default=2000, help="instructors who exist before the load"
+    )
+    databases.add_argument(parser)
+
+
+@dataclass(frozen=True)
+class Timed:
+    seconds: float
+    peak_mib: float
+    report: dict
+
+    def rate(self, rows: int) -> float:
+        return rows / self.seconds
+
+
+def run(args: argparse.Namespace) -> Result:
+    if not 1 <= args.rows <= 5_000_000:
+        raise BenchError("need 1 <= --rows <= 5000000")
+    with ExitStack() as stack:
+        bench = stack.enter_context(LoaderRun(args))
+        path = bench.work / "courses.txt"
+        size = fixtures.write_course_file(path, rows=args.rows, instructors=args.instructors)
+        figures = bench.measure("courses", path, args.rows, baseline=insert_courses)
+    return bench.result(
+        size=f"{args.rows:,} courses ({size / 2**20:.0f} MiB)",
+        figures=figures,
+        rows=args.rows,
+        baseline_table="courses_course",
+    )
+
+
+class LoaderRun:
+    """A fresh database with the loader institution, and the loads measured in it."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.stack = ExitStack()
+        self.busy = 0.0
+
+    def __enter__(self) -> LoaderRun:
+        args = self.args
+        self.work = self.stack.enter_context(servers.workdir(keep=args.keep))
+        self.db = self.stack.enter_context(
+            databases.fresh_database(args.database, self.work, keep=args.keep)
+        )
+        self.env = app_environment(self.work, self.db)
+        print(f"setting up {self.db.label} in {self.work} …", file=sys.stderr)
+        servers.run_step([*READINGS, "migrate", "--noinput"], env=self.env, what="migrate")
+        make = [sys.executable, "-m", "bench.fixtures", "loader"]
+        make += ["--instructors", str(args.instructors)]
+        out = servers.run_step(make, env=self.env, what="fixtures")
+        self.institution_id = json.loads(out.strip().splitlines()[-1])["institution_id"]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stack.__exit__(*exc)
+
+    def load(self, kind: str, path: Path, *extra: str, expect: int = 0) -> Timed:
+        """Run ``readings load KIND FILE`` in its own process, quiet machine first."""
+        self._quiet()
+        report = self.work / f"report-{time.monotonic_ns()}.json"
+        command = [*READINGS, "load", kind, str(path), "--institution"]
+        command += [fixtures.LOADER_INSTITUTION, "--report", str(report), *extra]
+        print(f"{' '.join(command[3:])} …", file=sys.stderr)
+        seconds, peak, status = run_measured(command, env=self.env, log=self.work / "load.log")
+        data = json.loads(report.read_text()) if report.exists() else {}
+        if status != expect or data.get("errors"):
+            errors = data.get("errors", [])[:3]
+            raise BenchError(f"{' '.join(command[3:])}: exit {status}, first errors {errors}")
+        print(f"  {seconds:.1f} s, peak {peak:.0f} MiB", file=sys.stderr)
+        return Timed(seconds, peak, data)
+
+    def measure(
+        self, kind: str, path: Path, rows: int, *, baseline: Callable[[LoaderRun, Path], float]
+    ) -> dict[str, object]:
+        """Dry run, baseline, apply, and the same file again."""
+        dry = self.load(kind, path, "--dry-run")
+        if dry.report.get("rows") != rows or dry.report.get("warnings"):
+            raise BenchError(f"the dry run saw {dry.report.get('rows')} rows, expected {rows}")
+        baseline_first = kind == "courses"  # the courses table must be empty for it
+        base = self._baseline(baseline, path) if baseline_first else None
+        apply = self.load(kind, path)
+        base = base if base is not None else self._baseline(baseline, path)
+        again = self.load(kind, path)
+        if again.report.get("created") or again.report.get("updated"):
+            raise BenchError(f"loading the same file again changed something: {again.report}")
+        return {"dry": dry, "apply": apply, "again": again, "baseline": base}
+
+    def _baseline(self, baseline: Callable[[LoaderRun, Path], float], path: Path) -> float:
+        self._quiet()
+        seconds = baseline(self, path)
+        print(f"baseline: {seconds:.2f} s", file=sys.stderr)
+        return seconds
+
+    def connect(self):
+        """A DB-API connection to the run's database (not through Django)."""
+        if self.db.kind == "sqlite":
+            import sqlite3
+
+            return sqlite3.connect(self.work / "data" / "readings.sqlite3")
+        import psycopg
+
+        return psycopg.connect(
+            dbname=databases.POSTGRES_NAME,
+            host="127.0.0.1",
+            port=5432,
+            user="postgres",
+            password="postgres",
+        )
+
+    def _quiet(self) -> None:
+        busy = machine.wait_until_quiet(limit=self.args.wait_quiet, threshold=BUSY)
+        if busy > BUSY:
+            print(f"warning: other work keeps the machine {busy:.0%} busy", file=sys.stderr)
+            self.busy = max(self.busy, busy)
+
+    def result(
+        self, *, size: str, figures: dict[str, object], rows: int, baseline_table: str
+    ) -> Result:
+        dry, apply, again = figures["dry"], figures["apply"], figures["again"]
+        base_rate = rows / figures["baseline"]
+        method = "executemany" if self.db.kind == "sqlite" else "COPY"
+        figure = (
+            f"dry run {dry.rate(rows):,.0f} rows/s, peak {dry.peak_mib:.0f} MiB; "
+            f"apply {apply.rate(rows):,.0f} rows/s, peak {apply.peak_mib:.0f} MiB; "
+            f"same file again {again.seconds:.1f} s (apply {apply.seconds:.1f} s)"
+        )
+        return Result(
+            benchmark=self.args.benchmark,
+            size=size,
+            database=self.db.label,
+            figure=figure,
+            baseline=f"{method} into {baseline_table}: {base_rate:,.0f} rows/s",
+            ratio=ratio(apply.rate(rows), base_rate),
+            setup=(
+                "each load a `readings load` process (wall time, peak RSS); baseline reads "
+                "the same file and inserts into that table only, in one transaction"
+                + (f"; other work took {self.busy:.0%} of the CPU" if self.busy > BUSY else "")
+            ),
+            machine=machine.describe(),
+            code=machine.code_version(),
+        )
+
+
+def run_measured(command: list[str], *, env: dict[str, str], log: Path) -> tuple[float, float, int]:
+    """(wall seconds, peak resident MiB, exit status) of one process."""
+    with log.open("ab") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_maxrss / 1024, process.returncode  # ru_maxrss is in KiB
+
+
+def tsv_rows(path: Path, *, skip_header: bool = True) -> Iterator[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        if skip_header:
+            next(rows, None)
+        yield from rows
+
+
+def insert_courses(bench: LoaderRun, path: Path) -> float:
+    """Seconds to read the file and insert its rows into courses_course (rolled back)."""
+    with closing(bench.connect()) as conn:
+        departments = {}
+        for table in ("academicdepartment", "processingdepartment"):
+            query = f"SELECT code, id FROM institutions_{table} WHERE institution_id = %s"
+            departments[table] = dict(_fetch(conn, query, (bench.institution_id,)))
+        now = datetime.datetime.now(datetime.UTC)
+        academic, processing = (
+            departments["academicdepartment"],
+            departments["processingdepartment"],
+        )
+
+        def values() -> Iterator[tuple]:
+            for row in tsv_rows(path):
+                yield (
+                    now, now, bench.institution_id, row[0], row[2], row[1],
+                    academic.get(row[3]), processing.get(row[4]),
+                    _date(row[9]), _date(row[10]), int(row[13]), int(row[11]), int(row[12]),
+                    _date(row[31]),
+                )  # fmt: skip
+
+        return timed_insert(conn, "courses_course", COURSE_COLUMNS, values())
+
+
+def timed_insert(conn, table: str, columns: Iterable[str], rows: Iterable[tuple]) -> float:
+    """Insert with executemany (sqlite3) or COPY (psycopg) in a transaction; roll it back."""
+    columns = tuple(columns)
+    start = time.perf_counter()
+    try:
+        if type(conn).__module__.startswith("sqlite3"):
+            marks = ", ".join("?" * len(columns))
+            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        else:
+            with conn.cursor() as cursor:
+                sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+                with cursor.copy(sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        seconds = time.perf_counter() - start
+    finally:
+        conn.rollback()
+    return seconds
+
+
+def _fetch(conn, query: str, params: tuple) -> list[tuple]:
+    if type(conn).__module__.startswith("sqlite3"):
+        query = query.replace("%s", "?")
+    cursor = conn.execute(query, params)
+    return list(cursor.fetchall())
+
+
+def _date(text: str) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None

@@ -1,0 +1,367 @@
+"""Full LTI 1.3 launches (login → redirect → signed launch → list page) beside the list page.
+
+Readings runs as in production (``readings serve``) on 127.0.0.1 with a test
+LMS registered: its own RSA key, its key set served by this process on
+127.0.0.1. A Python driver (threads, ``http.client``) performs each launch as
+a browser and an LMS would: the login initiation GET, the state and nonce read
+from the redirect to the LMS, an id_token signed for that nonce, the form post
+to the launch URL with the state cookie, and the list page the launch lands
+on. The claims are prepared once; only the nonce, the times and the RS256
+signature are made per launch (the nonce is Readings', so the signature cannot
+be made earlier), and the driver reports that signing cost separately. In the
+same run wrk loads the plain list page with the student's session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from bench.harness import BenchError, databases, machine, servers
+from bench.harness.load import Load, ms, wrk
+from bench.harness.results import Result
+from bench.list_page import (
+    BUSY,
+    DEFAULT_WORKERS,
+    READINGS,
+    _quiet,
+    app_environment,
+    check_load,
+    ratio,
+    student_page,
+)
+
+NAME = "lti_launch"
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+# The course and student bench.fixtures.list_page_data makes: the launch names them.
+COURSE_CODE = "GEOG2041"
+STUDENT_EMAIL = "student@bench.example.edu"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--citations", type=int, default=200, help="citations on the list (200)")
+    parser.add_argument("--sections", type=int, default=8, help="sections they are spread over (8)")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="gunicorn workers")
+    parser.add_argument(
+        "--clients", type=int, default=4, help="driver threads launching at once (4)"
+    )
+    parser.add_argument(
+        "--launches", type=int, default=20_000, help="stop after this many launches (20000)"
+    )
+    databases.add_argument(parser)
+    Load.add_arguments(parser)
+
+
+# The LMS: a key, its key set on 127.0.0.1, and the tokens it signs ----------------------
+
+
+class BenchPlatform:
+    """A test LMS with its own RSA key; prepares launch claims once, signs per nonce."""
+
+    def __init__(self, *, issuer: str = "https://lms.bench.example.edu") -> None:
+        import jwt
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        self._jwt = jwt
+        self.issuer = issuer
+        self.client_id = "readings-bench"
+        self.deployment_id = "bench-deployment-1"
+        self.kid = f"bench-{uuid.uuid4().hex[:8]}"
+        self.private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.private_key.public_key()))
+        self.jwks = {"keys": [{**jwk, "kid": self.kid, "alg": "RS256", "use": "sig"}]}
+
+    def spec(self, base: str) -> dict[str, str]:
+        """What bench.fixtures registers (LtiPlatformSpec), the key set served at ``base``."""
+        return {
+            "issuer": self.issuer,
+            "client_id": self.client_id,
+            "deployment_id": self.deployment_id,
+            "keyset_url": f"{base}/jwks",
+            "auth_url": f"{base}/auth",
+        }
+
+    def login_query(self, target: str) -> str:
+        return urlencode(
+            {
+                "iss": self.issuer,
+                "login_hint": "bench-student",
+                "target_link_uri": target,
+                "client_id": self.client_id,
+                "lti_deployment_id": self.deployment_id,
+            }
+        )
+
+    def claims(self, target: str) -> dict[str, Any]:
+        """A student's resource-link launch into the benchmark course (no nonce or times)."""
+        return {
+            "iss": self.issuer,
+            "aud": self.client_id,
+            "azp": self.client_id,
+            "sub": "bench-student",
+            "name": "Sam Student",
+            "given_name": "Sam",
+            "family_name": "Student",
+            "email": STUDENT_EMAIL,
+            LTI + "message_type": "LtiResourceLinkRequest",
+            LTI + "version": "1.3.0",
+            LTI + "deployment_id": self.deployment_id,
+            LTI + "target_link_uri": target,
+            LTI + "roles": [LEARNER],
+            LTI + "resource_link": {"id": "bench-link-1", "title": "Reading list"},
+            LTI + "context": {"id": "bench-ctx-1", "label": COURSE_CODE, "title": "Cities"},
+        }
+
+    def sign(self, claims: dict[str, Any], nonce: str) -> str:
+        now = int(time.time())
+        return self._jwt.encode(
+            {**claims, "nonce": nonce, "iat": now, "exp": now + 300},
+            self.private_key,
+            algorithm="RS256",
+            headers={"kid": self.kid},
+        )
+
+
+@contextmanager
+def key_set_server(platform: BenchPlatform) -> Iterator[str]:
+    """Serve the platform's key set on 127.0.0.1; yields the base URL."""
+    body = json.dumps(platform.jwks).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/jwks" else 404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.1,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+# The driver ---------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    launches: list[float] = field(default_factory=list)  # seconds, whole launch
+    signing: list[float] = field(default_factory=list)  # seconds, the RS256 signature
+    failures: list[str] = field(default_factory=list)
+
+
+class LaunchError(Exception):
+    pass
+
+
+def launch_once(conn: http.client.HTTPConnection, platform: BenchPlatform, *, port: int,
+                claims: dict[str, Any], list_path: str, tally: Tally) -> None:  # fmt: skip
+    """One launch as browser and LMS: login, signed post, the list page. Raises LaunchError."""
+    target = f"http://127.0.0.1:{port}/lti/launch/"
+    started = time.perf_counter()
+    status, headers, _ = _request(conn, "GET", "/lti/login/?" + platform.login_query(target))
+    if status != 302:
+        raise LaunchError(f"login answered {status}")
+    query = parse_qs(urlsplit(headers.get("location", "")).query)
+    state, nonce = query["state"][0], query["nonce"][0]
+    cookies = _cookies(headers)
+    signing = time.perf_counter()
+    token = platform.sign(claims, nonce)
+    tally.signing.append(time.perf_counter() - signing)
+    form = urlencode({"id_token": token, "state": state})
+    status, headers, body = _request(
+        conn,
+        "POST",
+        query["redirect_uri"][0].removeprefix(f"http://127.0.0.1:{port}"),
+        body=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies},
+    )
+    landing = headers.get("location", "")
+    if status != 302 or urlsplit(landing).path != list_path:
+        raise LaunchError(f"launch answered {status} → {landing!r}: {body[:200]!r}")
+    session = headers["set-cookie"]
+    if "sessionid" not in session:
+        raise LaunchError("the launch signed nobody in (no sessionid cookie)")
+    status, _, page = _request(
+        conn, "GET", list_path, headers={"Cookie": f"sessionid={session['sessionid'].value}"}
+    )
+    if status != 200 or b'<li class="citation' not in page:
+        raise LaunchError(f"the list page answered {status} after the launch")
+    tally.launches.append(time.perf_counter() - started)
+
+
+def _request(conn, method: str, path: str, *, body: str | None = None, headers=None):
+    conn.request(method, path, body=body, headers=headers or {})
+    response = conn.getresponse()
+    data = response.read()
+    found: dict[str, Any] = {name.lower(): value for name, value in response.getheaders()}
+    # Set-Cookie headers one by one: their dates hold commas, so they cannot be joined.
+    jar: SimpleCookie = SimpleCookie()
+    for name, value in response.getheaders():
+        if name.lower() == "set-cookie":
+            jar.load(value)
+    found["set-cookie"] = jar
+    if response.will_close:
+        conn.close()  # gunicorn's sync workers close; http.client reconnects on the next request
+    return response.status, found, data
+
+
+def _cookies(headers: dict[str, Any]) -> str:
+    jar = headers["set-cookie"]
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
+
+
+def drive(platform: BenchPlatform, *, port: int, list_path: str, clients: int,
+          seconds: float, limit: int) -> tuple[Tally, float]:  # fmt: skip
+    """Launch from ``clients`` threads until ``seconds`` pass or ``limit`` launches are done."""
+    claims = platform.claims(f"http://127.0.0.1:{port}/lti/launch/")
+    tally = Tally()
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+    count = [0]
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = Tally()
+        try:
+            while time.perf_counter() < deadline:
+                with lock:
+                    if count[0] >= limit:
+                        break
+                    count[0] += 1
+                try:
+                    launch_once(conn, platform, port=port, claims=claims,
+                                list_path=list_path, tally=mine)  # fmt: skip
+                except (LaunchError, OSError, http.client.HTTPException, KeyError) as exc:
+                    mine.failures.append(str(exc))
+                    conn.close()
+        finally:
+            conn.close()
+            with lock:
+                tally.launches += mine.launches
+                tally.signing += mine.signing
+                tally.failures += mine.failures
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 60)
+    return tally, time.perf_counter() - started
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def run(args: argparse.Namespace) -> Result:
+    load = Load.from_args(args)
+    if not 1 <= args.clients <= 64:
+        raise BenchError("--clients must be between 1 and 64")
+    platform = BenchPlatform()
+    with ExitStack() as stack:
+        work = stack.enter_context(servers.workdir(keep=args.keep))
+        db = stack.enter_context(databases.fresh_database(args.database, work, keep=args.keep))
+        lms = stack.enter_context(key_set_server(platform))
+        port = servers.free_port()
+        env = app_environment(work, db)
+        print(f"setting up {db.label} in {work} …", file=sys.stderr)
+        servers.run_step([*READINGS, "migrate", "--noinput"], env=env, what="migrate")
+        servers.run_step([*READINGS, "collectstatic", "--noinput"], env=env, what="collectstatic")
+        generated = servers.run_step(
+            [sys.executable, "-m", "bench.fixtures", NAME, "--citations", str(args.citations),
+             "--sections", str(args.sections), "--platform", json.dumps(platform.spec(lms))],
+            env=env,
+            what="fixtures",
+        )  # fmt: skip
+        data = json.loads(generated.strip().splitlines()[-1])
+
+        serve = [*READINGS, "serve", "--host", "127.0.0.1", "--port", str(port)]
+        serve += ["--workers", str(args.workers)]
+        server = stack.enter_context(
+            servers.service("readings", serve, env=env, port=port, logs=work)
+        )
+        path = f"/lists/{data['list_id']}/"
+        cookie = {"Cookie": f"sessionid={data['sessionid']}"}
+        page = student_page(port, path, cookie, citations=args.citations, sections=args.sections)
+        groups = [server.pid]
+
+        # One launch alone first: it links the LMS user and enrols them, as the first
+        # launch of anyone does; the measured launches are that person's next ones.
+        first, _ = drive(platform, port=port, list_path=path, clients=1, seconds=60, limit=1)
+        if first.failures or not first.launches:
+            raise BenchError(f"the first launch failed: {first.failures[:1]}")
+        # Warm up (also fetches the key set once per worker), then measure.
+        warm, _ = drive(platform, port=port, list_path=path, clients=args.clients,
+                        seconds=max(load.warmup, 1), limit=args.launches)  # fmt: skip
+        if warm.failures:
+            raise BenchError(f"launches failed in the warm-up: {warm.failures[0]}")
+        _quiet(args.wait_quiet)
+        print(f"launching for {load.duration:g} s …", file=sys.stderr)
+        cpu = time.process_time()
+        with machine.OtherWork(groups, db.process_marks) as other:
+            tally, elapsed = drive(platform, port=port, list_path=path, clients=args.clients,
+                                   seconds=load.duration, limit=args.launches)  # fmt: skip
+        driver_cpu = time.process_time() - cpu
+        if tally.failures or not tally.launches:
+            raise BenchError(
+                f"{len(tally.failures)} of {len(tally.failures) + len(tally.launches)} launches "
+                f"failed: {tally.failures[:1]}"
+            )
+        _quiet(args.wait_quiet)
+        print(f"loading the list page for {load.duration:g} s …", file=sys.stderr)
+        with machine.OtherWork(groups, db.process_marks) as other_page:
+            plain = wrk(f"http://127.0.0.1:{port}{path}", load, headers=cookie)
+        check_load("list page", plain, len(page.body))
+
+    rate = len(tally.launches) / elapsed
+    p50 = percentile(tally.launches, 0.50) * 1000
+    p99 = percentile(tally.launches, 0.99) * 1000
+    sign_ms = statistics.median(tally.signing) * 1000
+    driver_ms = driver_cpu / len(tally.launches) * 1000
+    busy = max(other.share, other_page.share)
+    if busy > BUSY:
+        print(f"warning: other work used {busy:.0%} of the CPU during a run", file=sys.stderr)
+    return Result(
+        benchmark=NAME,
+        size=f"list of {args.citations} citations in {args.sections} sections",
+        database=db.label,
+        figure=f"{rate:,.0f} launches/s, p50 {ms(p50)}, p99 {ms(p99)} ({len(tally.launches):,})",
+        baseline=f"list page (wrk): {plain.summary()}",
+        ratio=ratio(rate, plain.rate),
+        setup=(
+            f"gunicorn {args.workers} sync workers; driver {args.clients} threads, "
+            f"{load.duration:g} s, 3 requests to Readings a launch; RS256 signing in the driver "
+            f"{sign_ms:.1f} ms a launch (p50, inside the launch time); the driver's whole CPU "
+            f"{driver_ms:.1f} ms a launch ({driver_cpu / elapsed:.0%} of a core); "
+            f"list page {load.describe()}"
+            + (f"; other work took {busy:.0%} of the CPU" if busy > BUSY else "")
+        ),
+        machine=machine.describe(),
+        code=machine.code_version(),
+    )

@@ -1,0 +1,64 @@
+"""The launch benchmark's LMS and driver make launches Readings accepts, landing on the list.
+
+Nothing is timed: this proves the prepared claims, the per-nonce signature and
+the registered platform still fit the launch code, so the benchmark cannot
+measure refusals without anyone noticing.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from bench.fixtures import LtiPlatformSpec, lti_launch_data
+from bench.lti_launch import BenchPlatform, key_set_server
+
+from readings.accounts.models import User
+
+LAUNCH_URL = "http://testserver/lti/launch/"
+
+
+@pytest.fixture(scope="module")
+def platform():
+    return BenchPlatform()
+
+
+@pytest.fixture
+def launch_setup(db, platform):
+    with key_set_server(platform) as base:
+        spec = LtiPlatformSpec(**platform.spec(base))
+        yield lti_launch_data(platform=spec, citations=3, sections=1)
+
+
+def login(client, platform):
+    response = client.get("/lti/login/?" + platform.login_query(LAUNCH_URL))
+    assert response.status_code == 302
+    query = parse_qs(urlsplit(response["Location"]).query)
+    return query["state"][0], query["nonce"][0]
+
+
+def test_a_prepared_launch_signs_the_student_in_and_lands_on_the_list(
+    client, platform, launch_setup
+):
+    state, nonce = login(client, platform)
+    token = platform.sign(platform.claims(LAUNCH_URL), nonce)
+
+    response = client.post("/lti/launch/", {"id_token": token, "state": state})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/lists/{launch_setup.list_id}/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert page.wsgi_request.user.pk == launch_setup.student_id
+    assert User.objects.filter(email="student@bench.example.edu").count() == 1
+
+
+def test_a_token_signed_for_another_nonce_is_refused(client, platform, launch_setup):
+    """The driver must sign per launch: a token from the pool for an old nonce fails."""
+    state, _ = login(client, platform)
+    token = platform.sign(platform.claims(LAUNCH_URL), "a-nonce-readings-never-issued")
+
+    response = client.post("/lti/launch/", {"id_token": token, "state": state})
+
+    assert response.status_code != 302
+    assert "_auth_user_id" not in client.session
