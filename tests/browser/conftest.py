@@ -59,3 +59,32 @@ def page(browser):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+AXE_JS = Path(__file__).resolve().parents[2] / ".cache/npm/node_modules/axe-core/axe.min.js"
+
+
+@pytest.fixture
+def axe_violations():
+    """axe_violations(page) → the WCAG 2.1 A/AA violations axe-core finds on the page."""
+    if not AXE_JS.exists():
+        pytest.skip(f"axe-core is not installed at {AXE_JS} (scripts/browser-up installs it)")
+    source = AXE_JS.read_text()
+
+    def check(page) -> list[dict]:
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.add_script_tag(content=source)
+        result = page.evaluate(
+            """() => axe.run(document, {runOnly: {type: 'tag',
+                 values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+        )
+        return [
+            {
+                "id": v["id"],
+                "help": v["help"],
+                "targets": [n["target"] for n in v["nodes"]][:5],
+            }
+            for v in result["violations"]
+        ]
+
+    return check
