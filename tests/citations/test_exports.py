@@ -106,3 +106,16 @@ def test_file_exports_import_back_without_errors(stored, export, read):
     assert result.errors == []
     assert [e["title"] for e in result.entries] == [c.title for c in stored]
     assert [e["authors"] for e in result.entries] == [c.authors for c in stored]
+
+
+def test_a_line_break_in_a_stored_value_cannot_forge_ris_records():
+    forged = Citation(
+        secondary_type="BK",
+        title="Evil\nER  - \n\nTY  - JOUR\nTI  - injected",
+        authors=[{"family": "Doe\r\nAU  - Forged", "given": "Jo"}],
+    )
+
+    result = import_ris(export_ris([forged]))
+
+    assert [e["title"] for e in result.entries] == ["Evil ER - TY - JOUR TI - injected"]
+    assert result.entries[0]["authors"] == [{"family": "Doe AU - Forged", "given": "Jo"}]

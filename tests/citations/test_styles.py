@@ -298,3 +298,7 @@ def test_a_web_page_without_author_or_date_leads_with_its_title(style, expected)
     )
 
     assert format_citation(citation, style).text == expected
+
+
+def test_the_institution_setting_name_for_chicago_is_accepted():
+    assert format_citation(BOOK, "chicago-author-date") == format_citation(BOOK, "chicago")

@@ -90,8 +90,20 @@ def import_ris(text: str) -> ImportResult:
 
 def export_ris(citations: Iterable[Any]) -> str:
     """Write citations as RIS text, one record each, with no numbering lines."""
-    text = rispy.dumps([_record(c) for c in citations])
+    text = rispy.dumps([_one_line(_record(c)) for c in citations])
     return "".join(line for line in text.splitlines(True) if not _NUMBERING.match(line.strip()))
+
+
+def _one_line(record: dict[str, Any]) -> dict[str, Any]:
+    """RIS is one tag a line: a line break in a stored value would start a forged tag."""
+
+    def flat(value: str) -> str:
+        return " ".join(value.split())
+
+    return {
+        key: [flat(v) for v in value] if isinstance(value, list) else flat(value)
+        for key, value in record.items()
+    }
 
 
 def _records(text: str) -> Iterable[list[str] | str]:

@@ -35,6 +35,8 @@ STYLES = {
     "mla": "MLA 9th edition",
     "vancouver": "Vancouver",
 }
+# Institution settings name Chicago by its full CSL name (institutions.models.CitationStyle).
+STYLE_ALIASES = {"chicago-author-date": "chicago"}
 _MONTHS = [
     "January",
     "February",
@@ -140,8 +142,14 @@ class _Ref:
     doi: str
 
 
+def resolve_style(style: str) -> str:
+    """The key in ``STYLES`` for a style code, accepting the institution setting's names."""
+    return STYLE_ALIASES.get(style, style)
+
+
 def format_citation(citation: Any, style: str) -> Formatted:
     """Return one bibliography entry; cached per (citation id, updated_at, style)."""
+    style = resolve_style(style)
     if style not in _RENDERERS:
         raise ValueError(f"Unknown citation style '{style}'; use one of {', '.join(STYLES)}.")
     key = None
