@@ -162,3 +162,18 @@ LOGGING = {
 # and the LMS simulator, a development/demo aid that production refuses (readings.E010).
 READINGS_BASE_URL = os.environ.get("READINGS_BASE_URL", "").strip()
 LTI_SIMULATOR = env.flag("LTI_SIMULATOR", default=not PRODUCTION)
+
+# Identifier look-ups in the list editor (readings.citations.resolvers). Tests point
+# the services at a local server; "allow_loopback" must stay off in production.
+READINGS_RESOLVERS = {
+    "crossref": os.environ.get("READINGS_CROSSREF_URL", "https://api.crossref.org"),
+    "openlibrary": os.environ.get("READINGS_OPENLIBRARY_URL", "https://openlibrary.org"),
+    "pubmed": os.environ.get(
+        "READINGS_PUBMED_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+    ),
+    "timeout_seconds": 8.0,
+    "max_bytes": 2 * 1024 * 1024,
+    "max_redirects": 3,
+    "allow_loopback": False,
+    "contact_email": os.environ.get("READINGS_RESOLVER_CONTACT", ""),
+}
