@@ -3,7 +3,8 @@
 N generated MARC 21 records (``bench.fixtures.marc_record``: RDA books with
 ISBNs, authors, subjects) are written as binary MARC and as MARCXML. The
 binary file goes through ``readings catalogue import`` (records/s, peak
-resident memory of that process); the MARCXML file is indexed by Zebra with
+resident memory: the larger of its two processes, the one that reads MARC and
+the one that writes; they share most pages, forked); the MARCXML file is indexed by Zebra with
 ``scripts/zebra-up`` (its indexing rate is the import's baseline). Then title,
 author, keyword and ISBN searches, each made from a generated record, run
 in-process through the search backends Readings uses (``backend_for``): the
@@ -11,6 +12,7 @@ built-in catalogue and Zebra registered as an SRU source, one query at a time,
 the same queries for both. Latencies include turning hits into records (and,
 for Zebra, the HTTP round trip and the SRU XML).
 
+    python -m bench.run discovery --records 1000000 [--database postgres]
     python -m bench.discovery measure --queries FILE --sru URL   (run by the benchmark)
 """
 

@@ -24,6 +24,7 @@ BENCHMARKS = {
     "list_load": "bench.list_load",
     "lti_launch": "bench.lti_launch",
     "discovery": "bench.discovery",
+    "discovery_cited": "bench.discovery_cited",
 }
 
 

@@ -49,3 +49,30 @@ def test_every_generated_query_finds_records(db, institution, files, kind):
 
     for text in discovery_queries(5, COUNT)[kind]:
         assert backend.search(Query(**{kind: text})).total >= 1, text
+
+
+def test_the_cited_benchmark_asks_for_valid_identifiers_in_both_isbn_forms():
+    from bench.discovery_cited import isbn10, isbn13, lookups
+
+    from readings.citations import identifiers
+
+    asked = lookups(5_000, 20)
+    for given in asked:
+        ((name, value),) = given.items()
+        normalize = getattr(identifiers, f"normalize_{name}")
+        assert normalize(value), given  # raises on a bad check digit
+    assert identifiers.normalize_isbn(isbn10(isbn13(1234))) == isbn13(1234)
+    assert sum(len(v) == 10 for g in asked for k, v in g.items() if k == "isbn") == 20
+
+
+def test_the_cited_benchmark_finds_lists_for_what_it_inserted(db, django_user_model):
+    from bench.discovery_cited import _measure, _setup
+
+    _setup(2_000)
+
+    found = _measure(2_000, 10)
+    assert found["asked"] == 50
+    assert found["most_lists"] >= 1
+    # The ten books no list cites, at least; nothing errs.
+    assert 10 <= found["misses"] < 50
+    assert {"index", "librarian", "endpoint"} <= set(found)

@@ -214,3 +214,57 @@ def test_an_sru_source_needs_an_address_and_a_unique_name(institution):
     with pytest.raises(InvalidInput) as caught:
         discovery_source_create(institution=institution, name="x", url="http://127.0.0.1:8/")
     assert "name" in caught.value.errors
+
+
+@pytest.fixture
+def mapped_in_a_worker(monkeypatch):
+    """Large imports read MARC in a second process; make every import large, batches small."""
+    from readings.discovery import catalogue
+
+    monkeypatch.setattr(catalogue, "_WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(catalogue, "_BATCH", 2)
+    return catalogue
+
+
+@pytest.mark.django_db
+def test_a_worker_import_gives_the_same_records_and_report_as_an_in_process_one(
+    institution, tmp_path, mapped_in_a_worker
+):
+    records = [SAMPLE[0], record(field("245", "a", "No identifier", ind="00")), *SAMPLE[1:]]
+    counted = []
+    report = catalogue_import(
+        institution=institution,
+        paths=[
+            write_xml(tmp_path / "a.xml", records[:3]),
+            write_binary(tmp_path / "b.mrc", records[3:]),
+        ],
+        progress=counted.append,
+    )
+    assert report.imported == 4
+    assert [(p.position, p.message) for p in report.problems] == [(2, "no record id (field 001)")]
+    assert counted[-1] == 4 and counted == sorted(counted)
+    assert sorted(CatalogueRecord.objects.values_list("record_id", flat=True)) == [
+        "b1", "b2", "b3", "b4"
+    ]  # fmt: skip
+    assert ids(search(institution, author="hugo")) == ["b2"]
+
+
+@pytest.mark.django_db
+def test_a_failing_worker_stops_the_import_with_its_reason(
+    institution, tmp_path, mapped_in_a_worker, monkeypatch
+):
+    def broken(paths):
+        yield [(1, None, "", "")]
+        raise ValueError("disk on fire")
+
+    monkeypatch.setattr(mapped_in_a_worker, "_map_files", broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        catalogue_import(institution=institution, paths=[write_xml(tmp_path / "a.xml", SAMPLE)])
+
+
+@pytest.mark.django_db
+def test_an_unreadable_file_is_refused_before_anything_is_imported(institution, tmp_path):
+    good = write_xml(tmp_path / "a.xml", SAMPLE)
+    with pytest.raises(FileNotFoundError):
+        catalogue_import(institution=institution, paths=[good, tmp_path / "missing.mrc"])
+    assert not CatalogueRecord.objects.exists()

@@ -107,6 +107,24 @@ def test_the_query_count_does_not_grow_with_the_number_of_lists(make_user, citin
     assert len(queries) == 2
 
 
+@pytest.mark.django_db
+def test_finding_the_citations_starts_from_the_identifier_index(make_user, citing):
+    reader = make_user("reader")
+    lists_citing(reader, isbn=MIDDLEMARCH_10)
+    with CaptureQueriesContext(connection) as queries:
+        lists_citing(reader, isbn=MIDDLEMARCH_10)
+    counting = queries.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {counting}")
+        else:
+            # A few test rows are cheaper to scan; what matters is which index is usable.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {counting}")
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    assert "citations_citation_isbn" in plan, plan
+
+
 @pytest.mark.parametrize(
     ("given", "field"),
     [({"isbn": "12345"}, "isbn"), ({"doi": "not a doi"}, "doi"), ({}, "__all__")],

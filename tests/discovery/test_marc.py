@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from discovery.builders import control, field, record
 from readings.citations.metadata import clean_citation_fields
 from readings.citations.models import CitationKind
-from readings.discovery.marc import Holding, Kind, record_from_marc, strip_isbd
+from readings.discovery.marc import Holding, Kind, Record, record_from_marc, strip_isbd
 
 
 @pytest.mark.parametrize(
@@ -162,6 +164,38 @@ def test_issns_are_validated_and_invalid_ones_set_aside():
     assert result.issns == ["0317-8471"]
     assert result.rejected_identifiers == ["1234-5678"]
     assert result.kind == CitationKind.JOURNAL
+
+
+def test_as_dict_gives_what_dataclasses_asdict_gives_and_reads_back():
+    marc = record(
+        control("001", "rec-1"),
+        field("020", "a", "0141439548"),
+        field("020", "a", "not an isbn"),
+        field("100", "a", "Eliot, George,", "e", "author.", ind="1 "),
+        field("700", "a", "Ashton, Rosemary,", "e", "editor.", ind="1 "),
+        field("245", "a", "Middlemarch /", ind="10"),
+        field("650", "a", "Provincial life.", ind=" 0"),
+        field("856", "u", "https://example.org/mm"),
+        field("852", "a", "Main Library", "b", "Stacks", "h", "PR4662"),
+    )
+    mapped = record_from_marc(marc)
+    data = mapped.as_dict()
+    assert data == dataclasses.asdict(mapped)
+    data["authors"][0]["family"] = "changed"
+    assert mapped.authors[0]["family"] == "Eliot"  # a copy, not the record's own lists
+    assert Record.from_dict(data).holdings == mapped.holdings
+
+
+def test_a_doi_comes_from_024_with_source_doi_and_other_standard_numbers_are_ignored():
+    marc = record(
+        field("024", "a", "https://doi.org/10.1000/ABC.1", "2", "doi", ind="7 "),
+        field("024", "a", "9780141439549", "2", "ean", ind="7 "),
+        field("024", "a", "10.1000/not-a-doi-source", ind="3 "),
+        field("245", "a", "Open book.", ind="00"),
+    )
+    result = record_from_marc(marc)
+    assert result.dois == ["10.1000/abc.1"]
+    assert result.citation_fields()["doi"] == "10.1000/abc.1"
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Map MARC 21 bibliographic records to citation fields (pure Python, no database).
 
 The mapping follows the MARC 21 Format for Bibliographic Data: 245 title, 100/700
-names, 250 edition, 260/264 imprint, 020/022 identifiers, 490/830 series, 300
+names, 250 edition, 260/264 imprint, 020/022/024 identifiers, 490/830 series, 300
 physical description, 856 links, 880 vernacular fields linked through $6, and
 852 or Alma's AVA fields for holdings. ISBD punctuation that cataloguers put at
 the end of subfields (" /", " :", ",", ".") is stripped.
@@ -10,7 +10,7 @@ the end of subfields (" /", " :", ",", ".") is stripped.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from pymarc import Record as MarcRecord
@@ -39,6 +39,7 @@ class Kind:
 # ISBD separators that end a subfield; a final period is handled on its own,
 # because it belongs to initials and abbreviations ("J. R.", "2nd ed.").
 _TRAILING_SEPARATORS = re.compile(r"[\s/:;,=+]+$")
+_SEPARATOR_ENDINGS = frozenset("/:;,=+")
 _KEEPS_PERIOD = re.compile(
     r"(?:\b\w|\.\.|\b(?:ed|eds|rev|enl|corr|Jr|Sr|Inc|Ltd|Co|Bros|etc|St|Dr|no|vol|pt))\.$",
     re.IGNORECASE,
@@ -59,6 +60,14 @@ class Holding:
     call_number: str = ""
     availability: str = "unknown"
 
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "library": self.library,
+            "location": self.location,
+            "call_number": self.call_number,
+            "availability": self.availability,
+        }
+
 
 @dataclass
 class Record:
@@ -77,6 +86,7 @@ class Record:
     year: int | None = None
     isbns: list[str] = field(default_factory=list)
     issns: list[str] = field(default_factory=list)
+    dois: list[str] = field(default_factory=list)
     oclc: str = ""
     lccn: str = ""
     series: list[str] = field(default_factory=list)
@@ -115,6 +125,7 @@ class Record:
             "publication_date": self.publication_date,
             "isbn": self.isbn,
             "issn": self.issn,
+            "doi": self.dois[0] if self.dois else "",
             "oclc": self.oclc,
             "lccn": self.lccn,
             "url": self.urls[0] if self.urls else "",
@@ -123,8 +134,18 @@ class Record:
         return {key: value for key, value in fields.items() if value}
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the record as JSON-ready data; ``from_dict`` reads it back."""
-        return asdict(self)
+        """Return the record as JSON-ready data; ``from_dict`` reads it back.
+
+        The same as ``dataclasses.asdict`` but several times faster (no deep
+        copies through reflection), which matters when importing millions.
+        """
+        data = dict(self.__dict__)
+        for name in _LIST_FIELDS:
+            data[name] = list(data[name])
+        for name in _NAME_FIELDS:
+            data[name] = [dict(n) for n in data[name]]
+        data["holdings"] = [h.as_dict() for h in self.holdings]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Record:
@@ -133,10 +154,16 @@ class Record:
         return cls(**known)
 
 
+_NAME_FIELDS = ("authors", "editors", "vernacular_authors")
+_LIST_FIELDS = ("isbns", "issns", "dois", "series", "subjects", "urls", "rejected_identifiers")
+
+
 def strip_isbd(text: str | None, *, keep_period: bool = False) -> str:
     """Remove ISBD punctuation from the end of a subfield: 'London :' -> 'London'."""
     value = " ".join((text or "").split())
-    value = _TRAILING_SEPARATORS.sub("", value)
+    # Most subfields end in a letter: skip the regular expressions for them.
+    if value and value[-1] in _SEPARATOR_ENDINGS:
+        value = _TRAILING_SEPARATORS.sub("", value)
     if not keep_period and value.endswith(".") and not _KEEPS_PERIOD.search(value):
         value = _TRAILING_SEPARATORS.sub("", value[:-1])
     return value
@@ -144,6 +171,7 @@ def strip_isbd(text: str | None, *, keep_period: bool = False) -> str:
 
 def record_from_marc(marc: MarcRecord) -> Record:
     """Map one pymarc record; missing fields stay empty, bad identifiers are set aside."""
+    marc = _FieldsByTag(marc)
     record = Record(record_id=_control(marc, "001").strip(), kind=kind_from_leader(marc))
     _map_title(marc, record)
     _map_names(marc, record)
@@ -157,6 +185,29 @@ def record_from_marc(marc: MarcRecord) -> Record:
     _map_vernacular(marc, record)
     record.holdings = holdings_from_marc(marc)
     return record
+
+
+class _FieldsByTag:
+    """The record's fields looked up by tag: pymarc's ``get_fields`` scans them all each call.
+
+    Offers what the mapping uses of a pymarc record (``leader``, ``get_fields``).
+    """
+
+    __slots__ = ("_by_tag", "_fields", "leader")
+
+    def __init__(self, marc: MarcRecord) -> None:
+        self.leader = marc.leader
+        self._fields = marc.fields
+        by_tag: dict[str, list] = {}
+        for f in marc.fields:
+            by_tag.setdefault(f.tag, []).append(f)
+        self._by_tag = by_tag
+
+    def get_fields(self, *tags: str) -> list:
+        if len(tags) == 1:
+            return self._by_tag.get(tags[0], [])
+        # Several tags: in record order, as pymarc gives them (100 before 700).
+        return [f for f in self._fields if f.tag in tags]
 
 
 def kind_from_leader(marc: MarcRecord) -> str:
@@ -276,6 +327,10 @@ def _map_identifiers(marc: MarcRecord, record: Record) -> None:
         _keep(record, record.isbns, raw, identifiers.normalize_isbn)
     for raw in _subfields(marc, "022", "a"):
         _keep(record, record.issns, raw, identifiers.normalize_issn)
+    for f in marc.get_fields("024"):
+        # 024 7_ with $2 doi: "other standard identifier" is a DOI.
+        if f.indicator1 == "7" and (f.get("2") or "").strip().lower() == "doi" and f.get("a"):
+            _keep(record, record.dois, f.get("a"), identifiers.normalize_doi)
     record.lccn = strip_isbd(_first_subfield(marc, "010", "a"))
     for raw in _subfields(marc, "035", "a"):
         match = _OCLC_PREFIX.match(raw.strip())

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 
 from readings.citations import identifiers
 from readings.citations.models import Citation
-from readings.core.exceptions import InvalidInput
+from readings.core.exceptions import Forbidden, InvalidInput, NotFound
 from readings.courses.access import can_view_course
-from readings.courses.models import Course
 from readings.discovery.backends import CatalogueUnavailable, backend_for, parse_query
 from readings.discovery.marc import Holding, Record
 from readings.discovery.models import CatalogueRecord
 from readings.institutions.models import Institution
-from readings.lists.access import AnyUser, visible_lists
+from readings.lists.access import AnyUser, access_list_by_id, visible_lists
+from readings.lists.models import ListCourse, ReadingList, Section
 
 
 def holdings_by_record_id(
@@ -81,30 +81,47 @@ def identifier_filter(*, isbn: str = "", issn: str = "", doi: str = "") -> Q:
 
 
 def lists_citing(user: AnyUser, *, isbn: str = "", issn: str = "", doi: str = "") -> list[CitedBy]:
-    """The reading lists this user may see that cite the item, with their courses."""
-    citing = Citation.objects.filter(identifier_filter(isbn=isbn, issn=issn, doi=doi))
-    lists = (
-        visible_lists(user)
-        .filter(pk__in=citing.values("reading_list"))
-        .select_related("institution")
-        .annotate(matching=Count("citations", filter=Q(citations__in=citing)))
-        .prefetch_related(Prefetch("courses", queryset=Course.objects.order_by("code")))
-        .order_by("institution__code", "code", "pk")
+    """The reading lists this user may see that cite the item, with their courses.
+
+    Driven from the citations' identifier indexes (few rows for any one item,
+    however many citations there are), grouped by list in the same query; then
+    one query for the courses of the lists found. Plain values, no model
+    instances for the lists: this answers catalogues, many times a second.
+    """
+    condition = identifier_filter(isbn=isbn, issn=issn, doi=doi)
+    rows = list(
+        Citation.objects.filter(condition, reading_list__in=visible_lists(user))
+        .values_list(
+            "reading_list",
+            "reading_list__code",
+            "reading_list__name",
+            "reading_list__institution__code",
+        )
+        .annotate(count=Count("pk"))
+        .order_by("reading_list__institution__code", "reading_list__code", "reading_list")
     )
+    if not rows:
+        return []
+    courses: dict[int, list[dict[str, str]]] = {}
+    links = (
+        ListCourse.objects.filter(reading_list__in=[row[0] for row in rows])
+        .select_related("course")
+        .order_by("course__code", "course__pk")
+    )
+    for link in links:
+        if can_view_course(user, link.course):
+            entry = {"code": link.course.code, "title": link.course.title}
+            courses.setdefault(link.reading_list_id, []).append(entry)
     return [
         CitedBy(
-            list_id=reading_list.pk,
-            list_code=reading_list.code,
-            list_name=reading_list.name,
-            institution=reading_list.institution.code,
-            citations=reading_list.matching,
-            courses=[
-                {"code": course.code, "title": course.title}
-                for course in reading_list.courses.all()
-                if can_view_course(user, course)
-            ],
+            list_id=list_id,
+            list_code=code,
+            list_name=name,
+            institution=institution,
+            citations=count,
+            courses=courses.get(list_id, []),
         )
-        for reading_list in lists
+        for list_id, code, name, institution, count in rows
     ]
 
 
@@ -162,3 +179,37 @@ def _page_number(value: str | None) -> int:
     except ValueError:
         return 1
     return min(max(number, 1), MAX_SEARCH_PAGE)
+
+
+@dataclass(frozen=True)
+class AddTarget:
+    """The list (and section of it) that search results can be added to."""
+
+    reading_list: ReadingList
+    section: Section
+    sections: list[Section]
+
+
+def add_target(user: AnyUser, *, list_id: str | int, section_id: str | int | None) -> AddTarget:
+    """The list a person searches the catalogue for, if they may edit it.
+
+    404 for a list they cannot see or of another institution (it would search
+    another catalogue), 403 for one they see but may not change, 404 for a
+    section of another list. Without a section the first one is the target.
+    """
+    try:
+        list_pk = int(list_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such reading list.") from None
+    reading_list, access = access_list_by_id(user, list_pk)
+    if reading_list.institution_id != user.institution_id:
+        raise NotFound("No such reading list.")
+    if not access.edit:
+        raise Forbidden("You can see this reading list but not change it.")
+    sections = list(reading_list.sections.order_by("position"))
+    if not sections:
+        raise NotFound("This reading list has no section to add to.")
+    chosen = next((s for s in sections if str(s.pk) == str(section_id or "")), None)
+    if section_id and chosen is None:
+        raise NotFound("No such section in this reading list.")
+    return AddTarget(reading_list, chosen or sections[0], sections)
