@@ -11,12 +11,14 @@ link that opens Readings in a new window (see views.handoff and 0010).
 from __future__ import annotations
 
 import hmac
+import time
 from dataclasses import dataclass
 from http.cookies import Morsel
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -25,7 +27,7 @@ from readings.lti.claims import DEEP_LINKING_REQUEST, INSTRUCTOR, LaunchClaims
 from readings.lti.configuration import base_url, tool_urls
 from readings.lti.keyset import KeySetCache, http_fetcher
 from readings.lti.middleware import PartitionedMorsel
-from readings.lti.models import LaunchState, LaunchStep, Platform
+from readings.lti.models import Deployment, LaunchState, LaunchStep, Platform
 from readings.lti.provisioning import LaunchOutcome, launch_accept
 from readings.lti.services import (
     launch_record_refusal,
@@ -63,6 +65,7 @@ def keyset_cache() -> KeySetCache:
 def reset_keyset_cache() -> None:
     global _keysets
     _keysets = None
+    _deployments.clear()
 
 
 def _launch_targets(request: HttpRequest) -> set[str]:
@@ -84,14 +87,14 @@ def login_start(request: HttpRequest, params) -> LoginRedirect:
     missing = [p for p in ("iss", "login_hint", "target_link_uri") if not params.get(p)]
     if missing:
         raise errors.LoginMissingParameter(f"Missing {', '.join(missing)} in the login request.")
-    platform = platform_for_login(params["iss"], params.get("client_id", ""))
+    deployment_id = params.get("lti_deployment_id", "")
+    platform = platform_for_login(params["iss"], params.get("client_id", ""), deployment_id)
     target = params["target_link_uri"]
     if _without_query(target) not in _launch_targets(request):
         raise errors.LoginBadTarget(
             f"target_link_uri {target[:200]!r} is not one of Readings' launch URLs."
         )
-    deployment_id = params.get("lti_deployment_id")
-    if deployment_id and not platform.deployments.filter(deployment_id=deployment_id).exists():
+    if deployment_id and not platform.deployment_known:
         raise errors.LoginUnknownDeployment(
             f"Deployment {deployment_id!r} of {platform.issuer} is not registered."
         )
@@ -113,11 +116,18 @@ def login_start(request: HttpRequest, params) -> LoginRedirect:
     return LoginRedirect(url=_add_query(platform.auth_login_url, query), state=state)
 
 
-def platform_for_login(issuer: str, client_id: str) -> Platform:
+def platform_for_login(issuer: str, client_id: str, deployment_id: str = "") -> Platform:
+    """The active registration; ``deployment_known`` says if it has that deployment id."""
     platforms = Platform.objects.filter(issuer=issuer, is_active=True)
     if client_id:
         platforms = platforms.filter(client_id=client_id)
-    found = list(platforms.select_related("institution")[:2])
+    # One query: the deployment is looked up alongside the platform.
+    platforms = platforms.annotate(
+        deployment_known=Exists(
+            Deployment.objects.filter(platform=OuterRef("pk"), deployment_id=deployment_id)
+        )
+    )
+    found = list(platforms[:2])
     if not found:
         raise errors.LoginUnknownPlatform(
             f"No active registration for issuer {issuer!r}"
@@ -274,9 +284,31 @@ def platform_trust(platform: Platform) -> PlatformTrust:
         issuer=platform.issuer,
         client_id=platform.client_id,
         keyset_url=platform.keyset_url,
-        deployment_ids=frozenset(platform.deployments.values_list("deployment_id", flat=True)),
+        deployment_ids=deployment_ids(platform),
         trusted_audiences=frozenset(a for a in platform.trusted_audiences or [] if a),
     )
+
+
+# A platform's deployment ids, per process: (platform updated_at, when read, ids) by platform.
+_deployments: dict[int, tuple[object, float, frozenset[str]]] = {}
+DEPLOYMENTS_MAX_AGE = 60.0  # seconds; changes made through the ORM are seen at once
+
+
+def deployment_ids(platform: Platform) -> frozenset[str]:
+    """The registered deployment ids, re-read whenever the platform row changed.
+
+    Every deployment added or removed through the ORM touches the platform's
+    ``updated_at`` (signals.py), and the launch reads the platform row
+    afresh with its state, so a change is seen by the next launch in every
+    process; the age limit covers changes made behind the ORM's back.
+    """
+    now = time.monotonic()
+    version, read_at, ids = _deployments.get(platform.pk, (None, 0.0, frozenset()))
+    if version == platform.updated_at and now - read_at < DEPLOYMENTS_MAX_AGE:
+        return ids
+    ids = frozenset(platform.deployments.values_list("deployment_id", flat=True))
+    _deployments[platform.pk] = (platform.updated_at, now, ids)
+    return ids
 
 
 def record_login_refusal(request: HttpRequest, exc: errors.LtiError) -> str:

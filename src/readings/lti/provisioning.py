@@ -12,22 +12,25 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from readings.accounts.models import Role, User
 from readings.accounts.services import user_create
 from readings.core.exceptions import InvalidInput
-from readings.courses.models import Course, SearchableId
+from readings.courses.models import Course, Enrollment, SearchableId
 from readings.courses.services import course_enroll
-from readings.lti.claims import LaunchClaims
+from readings.lti.claims import DEEP_LINKING_REQUEST, LaunchClaims
 from readings.lti.errors import AnonymousRefused, ProvisioningFailed
 from readings.lti.matching import course_key, normalise_code
 from readings.lti.models import (
@@ -40,6 +43,7 @@ from readings.lti.models import (
     LtiIdentity,
     Platform,
 )
+from readings.lti.selectors import launch_landing
 
 log = logging.getLogger("readings.lti")
 
@@ -53,9 +57,14 @@ class LaunchOutcome:
     record: LaunchRecord
 
 
-@transaction.atomic
 def launch_accept(*, platform: Platform, claims: LaunchClaims, reference: str) -> LaunchOutcome:
-    """Provision the person, match and enrol the course, and record the launch."""
+    """Provision the person, match and enrol the course, and record the launch.
+
+    No transaction around the whole: each step is idempotent and safe against
+    a concurrent launch on its own (see identity_resolve), and a repeat
+    launch only reads until it writes its record, so SQLite's write lock is
+    held for single statements rather than for the whole launch.
+    """
     if claims.anonymous and platform.anonymous_launch != AnonymousLaunch.PUBLIC:
         raise AnonymousRefused("The launch has no sub claim and the platform refuses those.")
     user = None if claims.anonymous else identity_resolve(platform=platform, claims=claims)
@@ -63,7 +72,13 @@ def launch_accept(*, platform: Platform, claims: LaunchClaims, reference: str) -
     context = context_resolve(platform=platform, claims=claims)
     course = context.course if context else None
     if user is not None and course is not None:
-        course_enroll(course=course, user=user, role=role)
+        enrolment_sync(course=course, user=user, role=role)
+    if claims.message_type == DEEP_LINKING_REQUEST:
+        landing = reverse("lti:deep_linking_pick", args=[reference])
+    else:
+        landing = launch_landing(
+            user=user or AnonymousUser(), claims=claims, course=course, context=context
+        )
     record = LaunchRecord.objects.create(
         reference=reference,
         created_at=timezone.now(),
@@ -80,6 +95,7 @@ def launch_accept(*, platform: Platform, claims: LaunchClaims, reference: str) -
         context_id=(context.context_id if context else ""),
         context_label=(context.label if context else ""),
         course=course,
+        landing=landing[:500],
         deep_linking=_deep_linking_settings(claims),
     )
     log.info(
@@ -91,6 +107,19 @@ def launch_accept(*, platform: Platform, claims: LaunchClaims, reference: str) -
         course.pk if course else "-",
     )
     return LaunchOutcome(user=user, role=role, course=course, context=context, record=record)
+
+
+def enrolment_sync(*, course: Course, user: User, role: str) -> None:
+    """Enrol with this role, writing only when the enrolment is missing or differs.
+
+    course_enroll is itself safe against a concurrent first enrolment (its
+    get_or_create falls back to the row the unique constraint kept).
+    """
+    current = (
+        Enrollment.objects.filter(course=course, user=user).values_list("role", flat=True).first()
+    )
+    if current != role:
+        course_enroll(course=course, user=user, role=role)
 
 
 def _deep_linking_settings(claims: LaunchClaims) -> dict | None:
@@ -107,29 +136,70 @@ def _deep_linking_settings(claims: LaunchClaims) -> dict | None:
     }
 
 
+# Under this, a repeat launch leaves the identity row alone: the launch record already
+# says when each launch happened, so only a coarse "last seen" is kept here.
+LAST_LAUNCH_RESOLUTION = datetime.timedelta(minutes=15)
+# Losing a race to create the same person is retried; more losses than this is a bug.
+PROVISIONING_ATTEMPTS = 3
+
+
 def identity_resolve(*, platform: Platform, claims: LaunchClaims) -> User:
-    """The user behind (issuer, sub): known, matched, or created just in time."""
-    identity = (
+    """The user behind (issuer, sub): known, matched, or created just in time.
+
+    Safe when two first launches of the same person run at once (a double
+    click, two tabs, a roster sync): the unique constraints on the identity
+    and on the username decide who creates; the loser rolls back to its
+    savepoint and takes the winner's identity.
+    """
+    for _ in range(PROVISIONING_ATTEMPTS):
+        identity = _identity(claims)
+        if identity is not None:
+            return _known_identity(identity, platform=platform, claims=claims)
+        try:
+            with transaction.atomic():
+                return _new_identity(platform=platform, claims=claims)
+        except IntegrityError:
+            log.info("LTI identity of %s created concurrently; retrying", claims.subject)
+        except ProvisioningFailed:
+            # The username was taken between our look and our insert: by the same person's
+            # other launch if its identity is there now, else a real refusal.
+            if _identity(claims) is None:
+                raise
+    raise ProvisioningFailed("The account could not be created: too many concurrent launches.")
+
+
+def _identity(claims: LaunchClaims) -> LtiIdentity | None:
+    return (
         LtiIdentity.objects.select_related("user")
         .filter(issuer=claims.issuer, subject=claims.subject)
         .first()
     )
+
+
+def _known_identity(identity: LtiIdentity, *, platform: Platform, claims: LaunchClaims) -> User:
+    if identity.user.institution_id != platform.institution_id:
+        raise ProvisioningFailed("This LMS account is linked to a user of another institution.")
     now = timezone.now()
-    if identity is not None:
-        if identity.user.institution_id != platform.institution_id:
-            raise ProvisioningFailed("This LMS account is linked to a user of another institution.")
+    if (
+        identity.platform_id != platform.pk
+        or identity.last_launch_at is None
+        or now - identity.last_launch_at >= LAST_LAUNCH_RESOLUTION
+    ):
         identity.platform = platform
         identity.last_launch_at = now
         identity.save(update_fields=["platform", "last_launch_at", "updated_at"])
-        _fill_blank_profile(identity.user, claims)
-        return identity.user
+    _fill_blank_profile(identity.user, claims)
+    return identity.user
+
+
+def _new_identity(*, platform: Platform, claims: LaunchClaims) -> User:
     user = _match_existing(platform, claims) or _create_user(platform, claims)
     LtiIdentity.objects.create(
         issuer=claims.issuer,
         subject=claims.subject,
         user=user,
         platform=platform,
-        last_launch_at=now,
+        last_launch_at=timezone.now(),
     )
     return user
 
@@ -161,8 +231,13 @@ def _match_existing(platform: Platform, claims: LaunchClaims) -> User | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+def lti_username(issuer: str, subject: str) -> str:
+    """The username of a person created at launch: stable for (issuer, sub)."""
+    digest = hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()
+    return f"lti-{digest[:20]}"
+
+
 def _create_user(platform: Platform, claims: LaunchClaims) -> User:
-    digest = hashlib.sha256(f"{claims.issuer}\n{claims.subject}".encode()).hexdigest()
     first, last = _names(claims)
     primary_id = institutional_id(platform, claims)
     if (
@@ -175,7 +250,7 @@ def _create_user(platform: Platform, claims: LaunchClaims) -> User:
     try:
         return user_create(
             institution=platform.institution,
-            username=f"lti-{digest[:20]}",
+            username=lti_username(claims.issuer, claims.subject),
             email=_valid_email(claims.email),
             primary_id=primary_id[:255],
             first_name=first,

@@ -49,9 +49,13 @@ def launch_landing(
     if target:
         return target
     if course is not None:
-        lists = list(visible_lists(user, ReadingList.objects.filter(courses=course))[:2])
-        if len(lists) == 1:
-            return reverse("lists:detail", args=[lists[0].pk])
+        list_ids = list(
+            visible_lists(user, ReadingList.objects.filter(courses=course)).values_list(
+                "pk", flat=True
+            )[:2]
+        )
+        if len(list_ids) == 1:
+            return reverse("lists:detail", args=[list_ids[0]])
         return reverse("lti:course", args=[course.pk])
     if context is not None:
         return reverse("lti:context", args=[context.pk])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hmac
 import json
 import time
@@ -166,10 +167,10 @@ def verify_signature(id_token: str, jwk: Mapping[str, Any]) -> dict[str, Any]:
     if jwk.get("use", "sig") != "sig":
         raise UnknownKeyId("The platform key with this kid is not meant for signatures.")
     try:
-        key = jwt.PyJWK(dict(jwk), algorithm=ALGORITHM)
+        key = _public_key(json.dumps(jwk, sort_keys=True))
         return jwt.decode(
             id_token,
-            key.key,
+            key,
             algorithms=[ALGORITHM],
             # Claims are checked below, each with its own error id.
             options={
@@ -187,6 +188,12 @@ def verify_signature(id_token: str, jwk: Mapping[str, Any]) -> dict[str, Any]:
         raise UnknownKeyId("The platform key with this kid could not be read.") from exc
     except jwt.DecodeError as exc:
         raise MalformedToken(f"The id_token could not be decoded ({exc}).") from exc
+
+
+@functools.lru_cache(maxsize=64)
+def _public_key(jwk_json: str) -> Any:
+    """The parsed RSA public key of a JWK, kept: parsing costs more than verifying."""
+    return jwt.PyJWK(json.loads(jwk_json), algorithm=ALGORITHM).key
 
 
 def check_audience(payload: Mapping[str, Any], platform: PlatformTrust) -> None:

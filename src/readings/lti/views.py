@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,6 @@ from readings.institutions.selectors import institution_today
 from readings.lists.models import ReadingList
 from readings.lists.selectors import course_list_rows
 from readings.lti import errors
-from readings.lti.claims import DEEP_LINKING_REQUEST
 from readings.lti.configuration import base_url, tool_configuration, tool_urls
 from readings.lti.context_setup import (
     context_course_create,
@@ -48,7 +46,6 @@ from readings.lti.selectors import (
     context_list_choices,
     context_rollover_source,
     deep_linking_choices,
-    launch_landing,
     tool_jwks,
 )
 from readings.lti.services import deep_linking_answer, new_reference, tool_key_current
@@ -86,16 +83,7 @@ def launch(request: HttpRequest) -> HttpResponse:
     except errors.LtiError as exc:
         return _refused(request, exc, reference)
     outcome = accepted.outcome
-    landing = launch_landing(
-        user=outcome.user or AnonymousUser(),
-        claims=accepted.claims,
-        course=outcome.course,
-        context=outcome.context,
-    )
-    if accepted.claims.message_type == DEEP_LINKING_REQUEST:
-        landing = reverse("lti:deep_linking_pick", args=[outcome.record.reference])
-    outcome.record.landing = landing
-    outcome.record.save(update_fields=["landing"])
+    landing = outcome.record.landing
     if outcome.context is not None and roster_sync_due(outcome.context):
         context_id = outcome.context.pk
         transaction.on_commit(lambda: roster_sync_task.enqueue(context_id))
@@ -138,13 +126,16 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
 def _sign_in(request: HttpRequest, accepted: AcceptedLaunch) -> None:
     # login() gives the session a new key: nothing from before the launch carries over.
     auth_login(request, accepted.outcome.user, backend=BACKEND)
-    request.session[SESSION_KEY] = _session_data(accepted.outcome.record)
+    request.session[SESSION_KEY] = _session_data(
+        accepted.outcome.record, context=accepted.outcome.context
+    )
 
 
-def _session_data(record: LaunchRecord) -> dict:
-    context = ContextLink.objects.filter(
-        platform_id=record.platform_id, context_id=record.context_id
-    ).first()
+def _session_data(record: LaunchRecord, *, context: ContextLink | None = None) -> dict:
+    if context is None and record.context_id:
+        context = ContextLink.objects.filter(
+            platform_id=record.platform_id, context_id=record.context_id
+        ).first()
     return {
         "platform": record.platform_id,
         "reference": record.reference,

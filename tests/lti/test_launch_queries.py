@@ -1,0 +1,100 @@
+"""A repeat launch (known person, known course) costs a bounded number of queries.
+
+Counted, not timed: the launch is the hot path when a whole class clicks the
+LMS link at once, and every query it makes is paid three hundred times a
+second. Writes are limited to what a launch must leave behind: the used state
+and nonce, the launch record, the new session and Django's last_login.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from lti.helpers import assert_refused, assert_signed_in
+from lti.platform import LAUNCH_URL
+from readings.lti.models import Platform
+
+# Statements that only manage transactions are not queries of their own.
+TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
+WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.I)
+
+LOGIN_QUERIES = 2  # the platform with its deployment; the login state
+LAUNCH_QUERIES = 13
+LAUNCH_WRITES = {
+    "lti_launchstate",  # the state, used once
+    "lti_usednonce",  # the nonce, used once
+    "lti_launchrecord",  # the evidence
+    "django_session",  # the fresh session (created, then filled)
+    "accounts_user",  # last_login, by django.contrib.auth
+}
+
+
+def _queries(captured: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if not TRANSACTION_CONTROL.match(q["sql"])]
+
+
+def _written_tables(queries: list[str]) -> set[str]:
+    return {m.group(1) for m in map(WRITE.match, queries) if m}
+
+
+@pytest.fixture
+def known_person(lms, course, reading_list):
+    """The person has launched into this course once: provisioned, enrolled, matched."""
+    first = Client()
+    assert_signed_in(lms.launch(first, sub="regular"), first)
+
+
+def test_a_repeat_launch_makes_a_bounded_number_of_queries(lms, known_person, reading_list):
+    client = Client()  # a new browser, as each launch from the LMS may be
+    with CaptureQueriesContext(connection) as login_queries:
+        login = lms.login(client, target=LAUNCH_URL)
+    token = lms.sign(lms.payload(login.nonce, sub="regular"))
+    with CaptureQueriesContext(connection) as launch_queries:
+        response = lms.post_launch(client, token, login.state)
+
+    assert_signed_in(response, client)
+    assert response["Location"] == f"/lists/{reading_list.pk}/"
+    login_sql, launch_sql = _queries(login_queries), _queries(launch_queries)
+    assert len(login_sql) <= LOGIN_QUERIES, "\n".join(login_sql)
+    assert len(launch_sql) <= LAUNCH_QUERIES, "\n".join(launch_sql)
+    assert _written_tables(launch_sql) <= LAUNCH_WRITES, "\n".join(launch_sql)
+
+
+def test_a_repeat_launch_rewrites_nothing_that_did_not_change(lms, known_person):
+    """Identity, enrolment and LMS course are only read when the LMS says what it said before."""
+    client = Client()
+    login = lms.login(client, target=LAUNCH_URL)
+    token = lms.sign(lms.payload(login.nonce, sub="regular"))
+    with CaptureQueriesContext(connection) as captured:
+        assert_signed_in(lms.post_launch(client, token, login.state), client)
+
+    written = _written_tables(_queries(captured))
+    assert not written & {"lti_ltiidentity", "courses_enrollment", "lti_contextlink"}, written
+
+
+def test_a_deployment_removed_after_the_login_is_refused_at_the_launch(client, lms, known_person):
+    """Caching the deployment ids must not keep a removed deployment alive."""
+    login = lms.login(client, target=LAUNCH_URL)
+    token = lms.sign(lms.payload(login.nonce, sub="regular"))
+    lms.registration.deployments.all().delete()
+
+    response = lms.post_launch(client, token, login.state)
+
+    assert_refused(response, client, "lti.unknown_deployment", status=403)
+
+
+def test_a_platform_switched_off_after_the_login_is_refused_at_the_launch(
+    client, lms, known_person
+):
+    login = lms.login(client, target=LAUNCH_URL)
+    token = lms.sign(lms.payload(login.nonce, sub="regular"))
+    Platform.objects.filter(pk=lms.registration.pk).update(is_active=False)
+
+    response = lms.post_launch(client, token, login.state)
+
+    assert_refused(response, client, "lti.login_unknown_platform", status=400)
