@@ -32,7 +32,7 @@ CITATION_COLUMNS = (
     "chapter_title", "publisher", "place", "publication_date", "year", "edition", "volume",
     "issue", "pages", "start_page", "end_page", "isbn", "issn", "doi", "pmid", "oclc", "lccn",
     "url", "source_links", "catalogue_record_id", "original_system_id", "public_note",
-    "instructor_note", "library_note",
+    "instructor_note", "library_note", "form_token",
 )  # fmt: skip
 _NEEDED = (
     "reading_list_code", "section_name", "citation_secondary_type", "citation_status",
@@ -105,7 +105,7 @@ def insert_citations(bench: LoaderRun, path: Path) -> float:
                     now, now, list_id, section_id, position, "CR" if kind in _ARTICLES else "BK",
                     kind, status, title, json.dumps(authors), "[]", journal, "", publisher, place,
                     date, int(year.group()) if year else None, edition, volume, issue, pages, "",
-                    "", isbn, issn, doi, "", "", "", "", "[]", "", old_id, note, "", "",
+                    "", isbn, issn, doi, "", "", "", "", "[]", "", old_id, note, "", "", "",
                 )  # fmt: skip
 
         return timed_insert(conn, "citations_citation", CITATION_COLUMNS, values())

@@ -14,7 +14,7 @@ from readings.courses.models import Course
 from readings.courses.services import course_create, course_enroll
 from readings.institutions.services import academic_department_create, term_create
 from readings.lists.models import MemberRole, ReadingList, Section
-from readings.lists.services import list_create, section_create
+from readings.lists.services import invitation_create, list_create, section_create
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +56,13 @@ def library(institution, make_user) -> Library:
     second = section_create(reading_list=reading_list, name="Week two")
     citations = [citation_create(section=first, fields={"title": f"Reading {n}"}) for n in range(3)]
     assert reading_list.members.get().role == MemberRole.OWNER
+    invitation_create(
+        reading_list=reading_list,
+        email="guest@example.edu",
+        role=MemberRole.EDIT,
+        invited_by=owner,
+        accept_url_for=lambda token: f"https://readings.example.edu/invitations/{token}/",
+    )
     return Library(
         course=course,
         reading_list=reading_list,

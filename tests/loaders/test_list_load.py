@@ -322,3 +322,121 @@ def test_load_lists_command_exit_statuses(uni, courses, tmp_path):
         call_command("load", "lists", str(bad))
     assert failed.value.code == 1
     assert Course.objects.count() == 2
+
+
+# Loading the same rows again --------------------------------------------------------------
+
+
+def _counting_cleaner(monkeypatch) -> list[int]:
+    from readings.loaders import list_rows
+
+    cleaned: list[int] = []
+    clean = list_rows.clean_citation_fields
+
+    def counting(data, **kwargs):
+        cleaned.append(1)
+        return clean(data, **kwargs)
+
+    monkeypatch.setattr(list_rows, "clean_citation_fields", counting)
+    return cleaned
+
+
+def test_a_list_loaded_again_from_the_same_rows_is_not_checked_again(
+    load_lists, courses, tmp_path, monkeypatch
+):
+    path = list_file(
+        tmp_path, [citation("RL1", "One"), citation("RL1", "Two"), citation("RL2", "A")]
+    )
+    load_lists(path)
+    cleaned = _counting_cleaner(monkeypatch)
+
+    again = load_lists(path)
+
+    assert again.status == LoadStatus.APPLIED
+    assert (again.created, again.updated, again.report["unchanged"]) == (0, 0, 2)
+    assert again.report["citations_unchanged"] == 3
+    assert cleaned == []
+    assert Citation.objects.count() == 3
+
+
+def test_a_list_edited_since_its_load_is_checked_and_completed_again(
+    load_lists, courses, tmp_path, monkeypatch
+):
+    from readings.citations.services import citation_delete
+
+    path = list_file(tmp_path, [citation("RL1", "One"), citation("RL1", "Two")])
+    load_lists(path)
+    citation_delete(citation_id=Citation.objects.get(title="Two").pk)
+    cleaned = _counting_cleaner(monkeypatch)
+
+    again = load_lists(path)
+
+    assert len(cleaned) == 2
+    assert again.report["updated"] == 1
+    assert sorted(Citation.objects.values_list("title", flat=True)) == ["One", "Two"]
+
+
+def test_a_list_whose_rows_changed_is_loaded_again(load_lists, courses, tmp_path):
+    load_lists(list_file(tmp_path, [citation("RL1", "One")], name="first.tsv"))
+
+    again = load_lists(
+        list_file(tmp_path, [citation("RL1", "One"), citation("RL1", "Two")], name="second.tsv")
+    )
+
+    assert (again.report["updated"], again.report["citations_created"]) == (1, 1)
+    assert Citation.objects.count() == 2
+
+
+def test_a_list_loaded_without_an_unknown_owner_gets_the_owner_once_the_user_exists(
+    load_lists, courses, tmp_path, make_user
+):
+    path = list_file(tmp_path, [citation("RL1", "One", owner_user_name="later")])
+    load_lists(path)
+    user = make_user("later", primary_id="later")
+
+    again = load_lists(path)
+
+    assert again.report["updated"] == 1
+    assert ListMember.objects.filter(user=user, reading_list__code="RL1").exists()
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"title": "Only a title"},
+        {
+            "title": "Full",
+            "secondary_type": "CR",
+            "authors": "Smith, Ann; Jones, Bo",
+            "editors": "Lee, Cy",
+            "publication_date": "c2019",
+            "isbn": "978-0-19-953556-9",
+            "issn": "0042-0980",
+            "doi": "10.1000/xyz",
+            "url": "https://example.org/a",
+            "source_links": ["https://example.org/b"],
+            "public_note": "<p>Read <script>x</script>this</p>",
+            "pages": "1-20",
+        },
+    ],
+)
+def test_a_loaded_citation_is_cleaned_exactly_as_the_editor_cleans_it(cells):
+    from readings.citations.metadata import clean_citation_fields
+    from readings.loaders.list_rows import CITATION_COLUMNS, clean_citation
+
+    raw = {field: "" for field in CITATION_COLUMNS.values()}
+    raw.update({"secondary_type": "BK", "status": "BeingPrepared", "source_links": []})
+    raw.update(cells)
+
+    assert clean_citation(dict(raw)) == clean_citation_fields(dict(raw))
+
+
+def test_a_list_whose_course_was_deleted_since_is_checked_again(load_lists, courses, tmp_path):
+    path = list_file(tmp_path, [citation("RL1", "One")])
+    load_lists(path)
+    Course.objects.filter(code="HIST101").delete()
+
+    again = load_lists(path)
+
+    assert again.status == LoadStatus.REJECTED
+    assert "match no course" in messages(again)[0]

@@ -136,7 +136,7 @@ def test_notes_and_links_written_around_the_services_still_cannot_run_script(cli
     html = _page(client, campus.users["student"], _list_url(campus.published))
     assert "steal()" not in html
     assert "<p>Read</p>" in html
-    assert "Plain Name; Doe, Jo" in html
+    assert "Name, P., &amp; Doe, J." in html
 
 
 # The course page -------------------------------------------------------------

@@ -119,9 +119,16 @@ def _clean_field(field: str, value: Any) -> Any:
     return str(value or "").strip()
 
 
+# Choices.values builds a new list on every access; loaders clean millions of cells.
+_KNOWN_VALUES = {
+    CitationKind: frozenset(CitationKind.values),
+    CitationStatus: frozenset(CitationStatus.values),
+}
+
+
 def _choice(value: Any, choices: type, label: str) -> str:
     text = str(value or "").strip()
-    if text in choices.values:
+    if text in _KNOWN_VALUES[choices]:
         return text
     allowed = ", ".join(choices.values)
     raise ValueError(f"'{text}' is not a known {label}; use one of {allowed}.")

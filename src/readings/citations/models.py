@@ -102,6 +102,11 @@ class Citation(TimeStampedModel):
     instructor_note = models.TextField(blank=True, help_text="Private to list editors.")
     library_note = models.TextField(blank=True, help_text="Between instructors and library.")
     due_date = models.DateField(null=True, blank=True)
+    # "Read by week N" of the course, for lists planned by teaching week rather than date.
+    read_by_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The one-time token of the editor's "Add" form: a second submission of the
+    # same form (a double click) finds this citation instead of adding another.
+    form_token = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["section", "position"]
@@ -118,6 +123,11 @@ class Citation(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(type__in=MaterialType.values), name="citation_known_type"
+            ),
+            models.UniqueConstraint(
+                fields=["reading_list", "form_token"],
+                condition=~Q(form_token=""),
+                name="citation_form_token_unique",
             ),
         ]
         indexes = [models.Index(fields=["reading_list", "status"], name="citation_list_status")]

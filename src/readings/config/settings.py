@@ -163,6 +163,15 @@ LOGGING = {
 READINGS_BASE_URL = os.environ.get("READINGS_BASE_URL", "").strip()
 LTI_SIMULATOR = env.flag("LTI_SIMULATOR", default=not PRODUCTION)
 
+# Collaborator invitations go by email; in development they are printed on the console.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "readings@localhost")
+
 # Identifier look-ups in the list editor (readings.citations.resolvers). Tests point
 # the services at a local server; "allow_loopback" must stay off in production.
 READINGS_RESOLVERS = {

@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("readings.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("lists/", include("readings.lists.urls")),
     path("lists/", include("readings.lists.editor_urls")),
     path("lists/", include("readings.citations.import_urls")),

@@ -7,7 +7,8 @@ from readings.courses.access import access_course_by_id
 from readings.courses.forms import CourseSearchForm
 from readings.courses.selectors import course_for_page, course_search, courses_of_user
 from readings.institutions.selectors import institution_today
-from readings.lists.selectors import course_list_rows, lists_of_user
+from readings.lists.access import can_create_list_for_course, can_create_lists
+from readings.lists.selectors import course_list_rows, my_list_rows
 
 PAGE_SIZE = 25
 
@@ -16,7 +17,8 @@ PAGE_SIZE = 25
 def home(request: HttpRequest) -> HttpResponse:
     context = {
         "courses": courses_of_user(user=request.user),
-        "lists": lists_of_user(user=request.user),
+        "list_rows": my_list_rows(user=request.user),
+        "can_create_lists": can_create_lists(request.user),
     }
     return render(request, "courses/home.html", context)
 
@@ -38,4 +40,9 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     rows = course_list_rows(
         user=request.user, course=course, today=institution_today(course.institution)
     )
-    return render(request, "courses/detail.html", {"course": course, "rows": rows})
+    context = {
+        "course": course,
+        "rows": rows,
+        "can_create_list": can_create_list_for_course(request.user, course),
+    }
+    return render(request, "courses/detail.html", context)

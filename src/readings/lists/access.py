@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 
 from readings.accounts.models import Role, User
 from readings.core.exceptions import Forbidden, NotFound
-from readings.courses.models import EnrollmentRole
+from readings.courses.models import Course, EnrollmentRole
 from readings.lists.models import (
     ListCourse,
     ListMember,
@@ -145,3 +145,36 @@ def _reader_admitted(user: AnyUser, reading_list: ReadingList) -> bool:
     if visibility == Visibility.COURSE:
         return reading_list.courses.filter(enrollments__user=user).exists()
     return False
+
+
+def can_create_lists(user: AnyUser) -> bool:
+    """Instructors and library staff of an institution start new lists."""
+    if not user.is_authenticated or user.institution_id is None:
+        return False
+    roles = user.role_set
+    return user.is_superuser or bool(roles & {Role.INSTRUCTOR, Role.LIBRARIAN, Role.ADMINISTRATOR})
+
+
+def can_create_list_for_course(user: AnyUser, course: Course) -> bool:
+    """Those who teach the course, and its institution's library staff."""
+    if not can_create_lists(user) or course.institution_id != user.institution_id:
+        return False
+    if _staff_access(user) is not None:
+        return True
+    return Course.objects.filter(_teaches(user), pk=course.pk).exists()
+
+
+def courses_for_new_list(user: User) -> QuerySet[Course]:
+    """The courses offered as checkboxes when linking a list: those the user teaches.
+
+    Library staff may link any course of the institution, by typing its code
+    (see ``may_link_any_course``): thousands of checkboxes would help nobody.
+    """
+    taught = Course.objects.filter(_teaches(user)).values("pk")
+    return Course.objects.filter(institution_id=user.institution_id, pk__in=taught).order_by(
+        "code", "section", "pk"
+    )
+
+
+def may_link_any_course(user: AnyUser) -> bool:
+    return user.is_authenticated and _staff_access(user) is not None

@@ -16,7 +16,14 @@ from readings.lists.forms import (
     ReadingListAdminForm,
     SectionAdminForm,
 )
-from readings.lists.models import ListCourse, ListMember, ReadingList, Section, Tag
+from readings.lists.models import (
+    ListCourse,
+    ListInvitation,
+    ListMember,
+    ReadingList,
+    Section,
+    Tag,
+)
 from readings.lists.services import (
     list_create,
     list_delete,
@@ -233,3 +240,10 @@ class ListCourseAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for link in queryset.select_related("reading_list", "course"):
             list_unlink_course(reading_list=link.reading_list, course=link.course)
+
+
+@admin.register(ListInvitation)
+class ListInvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "reading_list", "role", "expires_at", "accepted_at")
+    raw_id_fields = ("reading_list", "invited_by", "accepted_by")
+    readonly_fields = ("token",)

@@ -91,6 +91,8 @@ class ReadingList(TimeStampedModel):
     rolled_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="rolled_into"
     )
+    # Offered in the "new list" form to everyone at the institution who creates lists.
+    is_template = models.BooleanField(default=False)
     # Optimistic lock: every change to the list or its content bumps it, and a
     # write that names an older version is refused (see lists.services).
     version = models.PositiveIntegerField(default=1)
@@ -179,3 +181,41 @@ class Section(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ListInvitation(TimeStampedModel):
+    """An emailed invitation to collaborate; the link's token adds whoever signs in with it.
+
+    The address need not belong to a known user yet: the person may get an
+    account later and accept then, as long as the invitation has not expired.
+    """
+
+    reading_list = models.ForeignKey(
+        ReadingList, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=MemberRole.choices, default=MemberRole.EDIT)
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=MemberRole.values), name="list_invitation_known_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()}) to {self.reading_list_id}"

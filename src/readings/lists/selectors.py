@@ -7,16 +7,26 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from readings.accounts.models import User
 from readings.citations.models import Citation, CitationStatus
-from readings.courses.models import Course
+from readings.courses.models import Course, EnrollmentRole
 from readings.discovery.links import CitationLinks, citation_links
 from readings.discovery.marc import Holding
 from readings.discovery.selectors import holdings_by_record_id
 from readings.institutions.selectors import institution_setting
 from readings.lists.access import ListAccess, visible_lists
-from readings.lists.models import ListMember, ReadingList, Section, Tag, TagKind
+from readings.lists.models import (
+    ListCourse,
+    ListInvitation,
+    ListMember,
+    MemberRole,
+    ReadingList,
+    Section,
+    Tag,
+    TagKind,
+)
 from readings.lists.visibility import (
     citation_hidden_reasons,
     list_audience_note,
@@ -106,7 +116,7 @@ def list_page(*, reading_list: ReadingList, access: ListAccess, today: datetime.
         access=access,
         sections=views,
         courses=courses,
-        hidden=list_hidden_reasons(reading_list),
+        hidden=list_hidden_reasons(reading_list, course_count=len(courses)),
         audience=list_audience_note(reading_list),
     )
 
@@ -146,6 +156,7 @@ class CourseListRow:
     reading_list: ReadingList
     item_count: int
     hidden: list[str]
+    audience: str = ""
 
 
 def lists_of_course(
@@ -187,7 +198,15 @@ def course_list_rows(
     for reading_list in lists_of_course(user=user, course=course, today=today):
         hidden = list_hidden_reasons(reading_list)
         count = reading_list.citation_count if hidden else reading_list.student_item_count
-        rows.append(CourseListRow(reading_list=reading_list, item_count=count, hidden=hidden))
+        rows.append(
+            CourseListRow(
+                reading_list=reading_list,
+                item_count=count,
+                hidden=hidden,
+                # Only editors reach hidden lists; readers need no note on who else sees it.
+                audience=list_audience_note(reading_list) if hidden else "",
+            )
+        )
     return rows
 
 
@@ -197,6 +216,116 @@ def lists_of_user(*, user: User) -> QuerySet[ReadingList]:
         ReadingList.objects.filter(
             pk__in=ListMember.objects.filter(user=user).values("reading_list")
         )
-        .annotate(citation_count=Count("citations", distinct=True))
+        .annotate(
+            citation_count=Count("citations", distinct=True),
+            course_count=Count("courses", distinct=True),
+        )
         .order_by("name", "pk")
+    )
+
+
+@dataclass
+class MyListRow:
+    reading_list: ReadingList
+    item_count: int
+    hidden: list[str]
+    audience: str
+
+
+def my_list_rows(*, user: User) -> list[MyListRow]:
+    """The home page's "lists I work on", each with why students cannot see it, if so."""
+    return [
+        MyListRow(
+            reading_list=rl,
+            item_count=rl.citation_count,
+            hidden=list_hidden_reasons(rl, course_count=rl.course_count),
+            audience=list_audience_note(rl),
+        )
+        for rl in lists_of_user(user=user)
+    ]
+
+
+def my_editable_lists(*, user: User) -> QuerySet[ReadingList]:
+    """The lists "duplicate one of my lists" offers: those the user works on or teaches with.
+
+    Library staff may edit every list of the institution, but a menu of all of
+    them would be useless; they copy many lists at once through rollover.
+    """
+    if not user.is_authenticated or user.institution_id is None:
+        return ReadingList.objects.none()
+    own = ReadingList.objects.filter(institution_id=user.institution_id)
+    taught = ListCourse.objects.filter(
+        Q(course__instructors=user)
+        | Q(course__enrollments__user=user, course__enrollments__role=EnrollmentRole.INSTRUCTOR)
+    ).values("reading_list")
+    mine = ListMember.objects.filter(user=user).values("reading_list")
+    return own.filter(Q(pk__in=mine) | Q(pk__in=taught)).order_by("name", "pk")
+
+
+def template_lists(*, user: User) -> QuerySet[ReadingList]:
+    """Lists marked as templates at the user's institution: offered to everyone who creates."""
+    if not user.is_authenticated or user.institution_id is None:
+        return ReadingList.objects.none()
+    return ReadingList.objects.filter(
+        institution_id=user.institution_id, is_template=True
+    ).order_by("name", "pk")
+
+
+def list_members(*, reading_list: ReadingList) -> list[ListMember]:
+    order = {MemberRole.OWNER: 0, MemberRole.MANAGE: 1, MemberRole.EDIT: 2}
+    members = list(ListMember.objects.filter(reading_list=reading_list).select_related("user"))
+    members.sort(key=lambda m: (order.get(m.role, 3), str(m.user).lower(), m.user_id))
+    return members
+
+
+def pending_invitations(*, reading_list: ReadingList) -> QuerySet[ListInvitation]:
+    return ListInvitation.objects.filter(
+        reading_list=reading_list, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("email", "pk")
+
+
+SEARCH_LIMIT = 10
+
+
+def collaborator_candidates(*, reading_list: ReadingList, query: str) -> list[User]:
+    """People of the list's institution matching every word, who are not members yet."""
+    words = query.split()[:4]
+    if not words or len(query.strip()) < 2:
+        return []
+    users = User.objects.filter(institution_id=reading_list.institution_id, is_active=True).exclude(
+        pk__in=ListMember.objects.filter(reading_list=reading_list).values("user")
+    )
+    for word in words:
+        users = users.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return list(users.order_by("last_name", "first_name", "username")[:SEARCH_LIMIT])
+
+
+@dataclass
+class ListSummary:
+    """What deleting or publishing a list involves, in numbers."""
+
+    section_count: int
+    citation_count: int
+    waiting_for_library: int
+    require_completion: bool
+
+
+def list_summary(*, reading_list: ReadingList) -> ListSummary:
+    counts = Citation.objects.filter(reading_list=reading_list).aggregate(
+        total=Count("pk"),
+        waiting=Count(
+            "pk",
+            filter=~Q(status__in=[CitationStatus.COMPLETE, CitationStatus.INACTIVE]),
+        ),
+    )
+    return ListSummary(
+        section_count=Section.objects.filter(reading_list=reading_list).count(),
+        citation_count=counts["total"],
+        waiting_for_library=counts["waiting"],
+        require_completion=reading_list.institution.require_library_completion,
     )

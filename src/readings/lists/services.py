@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from readings.accounts.models import User
 from readings.core import positions
@@ -21,8 +25,10 @@ from readings.core.exceptions import Conflict, InvalidInput, NotFound
 from readings.core.models import validate
 from readings.courses.models import Course
 from readings.institutions.models import Institution
+from readings.lists import syllabus as syllabus_files
 from readings.lists.models import (
     ListCourse,
+    ListInvitation,
     ListMember,
     ListStatus,
     MemberRole,
@@ -42,6 +48,7 @@ _LIST_FIELDS = (
     "publication_status",
     "visibility",
     "due_back_date",
+    "is_template",
 )
 
 
@@ -83,6 +90,7 @@ def list_create(
     due_back_date: datetime.date | None = None,
     first_section: str | None = "Readings",
     rolled_from: ReadingList | None = None,
+    is_template: bool = False,
 ) -> ReadingList:
     """Create a list; its creator (if any) becomes an owner."""
     reading_list = ReadingList(
@@ -96,6 +104,7 @@ def list_create(
         status=status,
         due_back_date=due_back_date,
         rolled_from=rolled_from,
+        is_template=is_template,
     )
     validate(reading_list)
     try:
@@ -140,6 +149,19 @@ def list_publish(*, list_id: int, expected_version: int | None = None) -> Readin
     )
 
 
+def list_set_publication(
+    *, list_id: int, publication_status: str, expected_version: int | None = None
+) -> ReadingList:
+    """Move a list between draft, published and archived (any way round)."""
+    if publication_status not in PublicationStatus.values:
+        raise InvalidInput(
+            {"publication_status": [f"'{publication_status}' is not a publication status."]}
+        )
+    return list_update(
+        list_id=list_id, expected_version=expected_version, publication_status=publication_status
+    )
+
+
 def list_send_to_library(*, list_id: int, expected_version: int | None = None) -> ReadingList:
     return list_update(
         list_id=list_id, expected_version=expected_version, status=ListStatus.READY_FOR_PROCESSING
@@ -171,10 +193,102 @@ def list_unlink_course(
 
 
 @transaction.atomic
+def list_set_courses(
+    *, list_id: int, courses: Iterable[Course], expected_version: int | None = None
+) -> ReadingList:
+    """Link the list to exactly these courses (one version bump for the whole change)."""
+    locked = list_lock(list_id=list_id, expected_version=expected_version)
+    wanted = {c.pk: c for c in courses}
+    if any(c.institution_id != locked.institution_id for c in wanted.values()):
+        raise InvalidInput({"courses": ["A list can only be linked to its institution's courses."]})
+    current = set(
+        ListCourse.objects.filter(reading_list=locked).values_list("course_id", flat=True)
+    )
+    if current == set(wanted):
+        return locked
+    ListCourse.objects.filter(reading_list=locked).exclude(course_id__in=wanted).delete()
+    ListCourse.objects.bulk_create(
+        [ListCourse(reading_list=locked, course_id=pk) for pk in set(wanted) - current]
+    )
+    list_bump(locked)
+    return locked
+
+
+@transaction.atomic
+def list_create_from(
+    *,
+    source: ReadingList,
+    acting_user: User,
+    name: str = "",
+    courses: Iterable[Course] = (),
+    code: str = "",
+) -> ReadingList:
+    """Duplicate a list (or start from a template): a draft copy the acting user owns."""
+    # Imported here: copying imports citations, which import this module.
+    from readings.lists.copying import list_copy
+
+    copy = list_copy(source=source, code=code, courses=courses, name=(name or "").strip())
+    if acting_user.institution_id == copy.institution_id:
+        ListMember.objects.create(reading_list=copy, user=acting_user, role=MemberRole.OWNER)
+    return copy
+
+
+@transaction.atomic
+def list_set_syllabus(
+    *, list_id: int, upload: UploadedFile | None, expected_version: int | None = None
+) -> ReadingList:
+    """Attach (or with ``upload=None`` remove) the list's syllabus file."""
+    if upload is not None:
+        syllabus_files.check_upload(upload)
+    locked = list_lock(list_id=list_id, expected_version=expected_version)
+    old_name = locked.syllabus.name if locked.syllabus else ""
+    if upload is not None:
+        locked.syllabus.save(syllabus_files.stored_name(upload.name), upload, save=False)
+    else:
+        locked.syllabus = ""
+    locked.save(update_fields=["syllabus", "updated_at"])
+    list_bump(locked)
+    if old_name:
+        # Copies of a list share its file until one of them replaces it.
+        transaction.on_commit(lambda: syllabus_files.delete_if_unused(old_name))
+    return locked
+
+
+@transaction.atomic
+def list_change_settings(
+    *,
+    list_id: int,
+    expected_version: int | None,
+    fields: dict[str, object],
+    courses: Iterable[Course],
+    syllabus: UploadedFile | None = None,
+    remove_syllabus: bool = False,
+) -> ReadingList:
+    """The settings form in one transaction: fields, linked courses, then the syllabus file."""
+    if syllabus is not None:
+        syllabus_files.check_upload(syllabus)
+    updated = list_update(list_id=list_id, expected_version=expected_version, **fields)
+    updated = list_set_courses(list_id=list_id, courses=courses)
+    if syllabus is not None or remove_syllabus:
+        updated = list_set_syllabus(list_id=list_id, upload=syllabus)
+    return updated
+
+
+@transaction.atomic
 def list_delete(*, list_id: int, expected_version: int | None = None) -> None:
-    list_lock(list_id=list_id, expected_version=expected_version).delete()
+    reading_list = list_lock(list_id=list_id, expected_version=expected_version)
+    old_name = reading_list.syllabus.name if reading_list.syllabus else ""
+    reading_list.delete()
+    if old_name:
+        transaction.on_commit(lambda: syllabus_files.delete_if_unused(old_name))
 
 
+# Members and invitations ---------------------------------------------------
+
+INVITATION_LIFETIME = datetime.timedelta(days=14)
+
+
+@transaction.atomic
 def member_set(*, reading_list: ReadingList, user: User, role: str) -> ListMember:
     if role not in MemberRole.values:
         raise InvalidInput(
@@ -182,6 +296,10 @@ def member_set(*, reading_list: ReadingList, user: User, role: str) -> ListMembe
         )
     if user.institution_id != reading_list.institution_id:
         raise InvalidInput({"user": ["Collaborators must belong to the list's institution."]})
+    # Lock the list so two managers demoting owners at once cannot leave none.
+    list_lock(list_id=reading_list.pk)
+    if role != MemberRole.OWNER:
+        _keep_an_owner(reading_list, leaving=user)
     member, _ = ListMember.objects.update_or_create(
         reading_list=reading_list, user=user, defaults={"role": role}
     )
@@ -190,10 +308,99 @@ def member_set(*, reading_list: ReadingList, user: User, role: str) -> ListMembe
 
 @transaction.atomic
 def member_remove(*, reading_list: ReadingList, user: User) -> None:
-    owners = ListMember.objects.filter(reading_list=reading_list, role=MemberRole.OWNER)
-    if owners.filter(user=user).exists() and owners.count() == 1:
-        raise InvalidInput({"user": ["A list keeps at least one owner; add another owner first."]})
+    list_lock(list_id=reading_list.pk)
+    _keep_an_owner(reading_list, leaving=user)
     ListMember.objects.filter(reading_list=reading_list, user=user).delete()
+
+
+def _keep_an_owner(reading_list: ReadingList, *, leaving: User) -> None:
+    owners = ListMember.objects.filter(reading_list=reading_list, role=MemberRole.OWNER)
+    if owners.filter(user=leaving).exists() and owners.count() == 1:
+        raise InvalidInput({"user": ["A list keeps at least one owner; add another owner first."]})
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    reading_list: ReadingList,
+    email: str,
+    role: str,
+    invited_by: User,
+    accept_url_for: Callable[[str], str],
+) -> ListInvitation:
+    """Invite an address to collaborate and email it the link (sent once the row is saved).
+
+    ``accept_url_for(token)`` builds the absolute link; the address need not
+    belong to anyone yet.
+    """
+    email = (email or "").strip()
+    invitation = ListInvitation(
+        reading_list=reading_list,
+        email=email,
+        role=role,
+        token=secrets.token_urlsafe(32),
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    validate(invitation, exclude=["token"])
+    invitation.save()
+    link = accept_url_for(invitation.token)
+    inviter = invited_by.get_full_name() or invited_by.username
+    subject = gettext("%(inviter)s invites you to work on the reading list “%(name)s”") % {
+        "inviter": inviter,
+        "name": reading_list.name,
+    }
+    body = gettext(
+        "%(inviter)s has invited you to collaborate on the reading list “%(name)s” "
+        "(%(rights)s).\n\nAccept the invitation (you will be asked to sign in):\n%(link)s"
+        "\n\nThe link works until %(day)s."
+    ) % {
+        "inviter": inviter,
+        "name": reading_list.name,
+        "rights": invitation.get_role_display().lower(),
+        "link": link,
+        "day": f"{invitation.expires_at:%d %B %Y}",
+    }
+    sender = getattr(settings, "DEFAULT_FROM_EMAIL", None)
+    transaction.on_commit(lambda: send_mail(subject, body, sender, [email]))
+    return invitation
+
+
+def invitation_pending(*, token: str) -> ListInvitation:
+    """The open invitation behind a link, or NotFound (used, expired or unknown alike)."""
+    invitation = (
+        ListInvitation.objects.select_related("reading_list", "invited_by")
+        .filter(token=token, accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if invitation is None or not token:
+        raise NotFound("This invitation has expired, was already used, or was withdrawn.")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> ListMember:
+    """Make the signed-in user a collaborator, never lowering a role they already hold."""
+    invitation = invitation_pending(token=token)
+    reading_list = invitation.reading_list
+    if user.institution_id != reading_list.institution_id:
+        raise InvalidInput(
+            {"user": ["This invitation is for a list of another institution; sign in there."]}
+        )
+    ListInvitation.objects.filter(pk=invitation.pk).update(
+        accepted_at=timezone.now(), accepted_by=user
+    )
+    existing = ListMember.objects.filter(reading_list=reading_list, user=user).first()
+    rank = {MemberRole.EDIT: 0, MemberRole.MANAGE: 1, MemberRole.OWNER: 2}
+    if existing is not None and rank[existing.role] >= rank[invitation.role]:
+        return existing
+    return member_set(reading_list=reading_list, user=user, role=invitation.role)
+
+
+def invitation_cancel(*, reading_list: ReadingList, invitation_id: int) -> None:
+    ListInvitation.objects.filter(
+        reading_list=reading_list, pk=invitation_id, accepted_at__isnull=True
+    ).delete()
 
 
 # Sections ------------------------------------------------------------------

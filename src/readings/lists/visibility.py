@@ -15,7 +15,8 @@ from readings.citations.models import Citation, CitationStatus
 from readings.lists.models import PublicationStatus, ReadingList, Section, Visibility
 
 
-def list_hidden_reasons(reading_list: ReadingList) -> list[str]:
+def list_hidden_reasons(reading_list: ReadingList, *, course_count: int | None = None) -> list[str]:
+    """Why students cannot see the list; ``course_count`` (when known) adds the unlinked case."""
     reasons = []
     if reading_list.publication_status == PublicationStatus.DRAFT:
         reasons.append(_("list is a draft"))
@@ -23,6 +24,9 @@ def list_hidden_reasons(reading_list: ReadingList) -> list[str]:
         reasons.append(_("list is archived"))
     if reading_list.visibility == Visibility.PRIVATE:
         reasons.append(_("list is private to its owners and collaborators"))
+    elif not reasons and reading_list.visibility == Visibility.COURSE and course_count == 0:
+        # Published, yet nobody is a member of a linked course: the one thing left to fix.
+        reasons.append(_("visible to course members only, and no course is linked"))
     return reasons
 
 

@@ -1,17 +1,20 @@
 """Check a course file against the database, then apply it in one transaction.
 
-A load reads the file, streamed, up to three times:
+A load reads the file, streamed, once or twice:
 
 1. with the date format "auto", only its date cells, to decide how dates are written;
-2. the check: every row is read and checked against the database in batches,
-   and what applying would do is counted; nothing is written;
-3. the apply, only when the check allows it: the file is read again and the
-   rows that passed are written in bulk inside one transaction, so the
-   database ends with the whole file applied or exactly as it was, even if
-   the process is killed.
+2. the check: every row is read, validated and checked against the database
+   in batches, and what applying would do is counted; nothing is written. The
+   typed rows go to a spool on disk, batch by batch;
+3. the apply, only when the check allows it and found something to change:
+   the spooled rows (never validated twice) are planned again against the
+   database and written in bulk as plain tuples inside one transaction, so
+   the database ends with the whole file applied or exactly as it was, even
+   if the process is killed.
 
 Both passes run the same planning code, so a dry run counts exactly what an
-apply does. Rows are applied in three phases: creates and updates, then
+apply does. A query per batch fetches what the rows refer to; no query is
+made per row. Rows are applied in three phases: creates and updates, then
 rollovers (a course created by the file can be rolled over from, and an old
 course deleted by the same file is copied first), then deletes.
 """
@@ -19,7 +22,6 @@ course deleted by the same file is copied first), then deletes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,7 @@ from readings.loaders.course_rows import (
     describe_key,
     sniff_date_format,
 )
+from readings.loaders.inserts import TableInsert
 from readings.loaders.problems import Problem, Report, cell_problem
 from readings.loaders.references import References, code_problem
 from readings.loaders.runs import (
@@ -53,10 +56,10 @@ from readings.loaders.runs import (
     Progress,
     StrictReport,
     apply_transaction,
-    check_unchanged,
     pause_for_tests,
 )
 from readings.loaders.selectors import chunked, courses_by_key, related_values
+from readings.loaders.spool import Spool
 
 BATCH = 1000
 # Course fields an update may change, as named in the institution setting
@@ -76,6 +79,11 @@ RELATED_FIELDS = ("terms", "instructors", "searchable_ids", "campuses")
 UPDATABLE = (*SIMPLE_FIELDS, *RELATED_FIELDS)
 _EXTENDED_ONLY = {"submit_lists_by", "campuses"}  # columns 32-34, absent from legacy files
 _KEEP = object()
+_COURSE_COLUMNS = (
+    "institution_id", "code", "section", "title", "academic_department_id",
+    "processing_department_id", "start_date", "end_date", "year", "participants",
+    "weekly_hours", "submit_lists_by",
+)  # fmt: skip
 
 
 class CourseLoader:
@@ -105,6 +113,8 @@ class CourseLoader:
         self.sha256 = ""
         self.date_format = values.ISO
         self.applied = False
+        self._table_inserts: dict[str, TableInsert] | None = None
+        self.spool = Spool()
 
     # The load ----------------------------------------------------------------
 
@@ -122,10 +132,25 @@ class CourseLoader:
 
     def apply(self) -> None:
         """Write the rows that passed the check, all in one transaction."""
+        if self._changes_nothing():
+            # The check already planned every row against the database: a file
+            # that changes nothing (loaded again, say) is done.
+            self.applied = True
+            return
         with apply_transaction():
             counts = self._run_pass(write=True, report=StrictReport(kind="courses"))
         self.report.counts = counts
         self.applied = True
+
+    def close(self) -> None:
+        self.spool.close()
+
+    def _changes_nothing(self) -> bool:
+        counts, state = self.report.counts, self.checked_state
+        changes = ("created", "updated", "deleted", "rolled_over", "lists_created", "lists_copied")
+        return not any(counts[name] for name in changes) and not (
+            state.new_academic or state.new_terms or state.new_users
+        )
 
     def _decide_date_format(self) -> str:
         chosen = self.options.date_format or institution_setting(
@@ -141,37 +166,22 @@ class CourseLoader:
             self.report.warning(Problem(0, "", "", warning))
         return chosen
 
-    # One pass over the file -----------------------------------------------------
+    # One pass over the rows ------------------------------------------------------
 
     def _run_pass(self, *, write: bool, report: Report) -> Counter:
         state = PassState(write=write, report=report, refs=References(self.institution))
-        profile = CourseProfile() if not write else None
-        with self.path.open("rb") as raw:
-            stream = HashingStream(raw)
-            rows = CourseFile(
-                stream,
-                report=report if not write else Report(kind="courses"),
-                date_format=self.date_format,
-            )
-            stage = "applying" if write else "checking"
-            for batch in chunked(rows, BATCH):
-                if write:
-                    batch = [r for r in batch if r.line not in self.report.invalid_lines]
-                    self._create_missing(batch, state)
-                elif profile is not None:
-                    for row in batch:
-                        profile.add(row)
-                plan = self._plan(batch, state)
-                if write:
-                    self._write(plan, state)
-                    pause_for_tests()
+        if write:
+            total = self.spool.batches
+            for done, batch in enumerate(self.spool, start=1):
+                batch = [r for r in batch if r.line not in self.report.invalid_lines]
+                self._create_missing(batch, state)
+                self._write(self._plan(batch, state), state)
+                pause_for_tests()
                 if self.progress:
-                    self.progress(stage, stream.bytes_read, self.size)
-            if not write:
-                self.sha256 = stream.hexdigest()
-            else:
-                check_unchanged(stream, self.sha256)
-            total_rows = rows.rows
+                    self.progress("applying", self.size * done // total, self.size)
+            total_rows = self.total_rows
+        else:
+            total_rows = self._check_file(state)
         roll_over(state, institution_id=self.institution.pk, list_status=self.list_status)
         create_named_lists(state, institution_id=self.institution.pk)
         if write:
@@ -181,9 +191,30 @@ class CourseLoader:
         counts["rows"] = total_rows
         done = sum(counts[k] for k in ("created", "updated", "unchanged", "deleted", "rolled_over"))
         counts["skipped"] = total_rows - done
-        if profile is not None:
+        if not write:
+            self.checked_state = state
+            profile, rows = self._profile
             self.report.profile.update(profile.as_dict(rows.first_line, state, rows))
         return counts
+
+    def _check_file(self, state: PassState) -> int:
+        """Read, validate and plan every row, spooling the typed rows; the number of rows."""
+        profile = CourseProfile()
+        with self.path.open("rb") as raw:
+            stream = HashingStream(raw)
+            rows = CourseFile(stream, report=state.report, date_format=self.date_format)
+            for batch in chunked(rows, BATCH):
+                self.spool.write(batch)
+                for row in batch:
+                    profile.add(row)
+                self._plan(batch, state)
+                if self.progress:
+                    self.progress("checking", stream.bytes_read, self.size)
+            self.sha256 = stream.hexdigest()
+        self.total_rows = rows.rows
+        # The profile also counts rollovers and named lists, known after the whole file.
+        self._profile = (profile, rows)
+        return rows.rows
 
     # Planning: what each row does, checked against the database --------------
 
@@ -423,28 +454,30 @@ class CourseLoader:
 
     def _write(self, plan: _Plan, state: PassState) -> None:
         refs = state.refs
-        courses = [
-            Course(
-                institution_id=self.institution.pk,
-                code=row.code,
-                section=row.section,
-                title=row.title,
-                academic_department_id=refs.academic.get(row.academic_department),
-                processing_department_id=refs.processing[row.processing_department],
-                start_date=row.start_date,
-                end_date=row.end_date,
-                year=row.year,
-                participants=row.participants,
-                weekly_hours=row.weekly_hours,
-                submit_lists_by=row.submit_lists_by,
-            )
-            for row in plan.creates
-        ]
-        Course.objects.bulk_create(courses, batch_size=BATCH)
+        inserts = self._inserts()
+        new_ids = inserts["courses"].insert_returning_ids(
+            [
+                (
+                    self.institution.pk,
+                    row.code,
+                    row.section,
+                    row.title,
+                    refs.academic.get(row.academic_department),
+                    refs.processing[row.processing_department],
+                    row.start_date,
+                    row.end_date,
+                    row.year,
+                    row.participants,
+                    row.weekly_hours,
+                    row.submit_lists_by,
+                )
+                for row in plan.creates
+            ]
+        )
         related: dict[str, dict[int, set[Any]]] = {name: {} for name in RELATED_FIELDS}
-        for course, row in zip(courses, plan.creates, strict=True):
+        for course_id, row in zip(new_ids, plan.creates, strict=True):
             for name in RELATED_FIELDS:
-                related[name][course.pk] = self._wanted_related(name, row, refs)
+                related[name][course_id] = self._wanted_related(name, row, refs)
         self._write_related(related, replace=False)
 
         now = timezone.now()
@@ -460,37 +493,41 @@ class CourseLoader:
             Course.objects.bulk_update(group, [*names, "updated_at"], batch_size=BATCH)
         self._write_related(changed_related, replace=True)
 
+    def _inserts(self) -> dict[str, TableInsert]:
+        """The insert of each table a course load writes, made once per apply."""
+        if self._table_inserts is None:
+            self._table_inserts = {
+                "courses": TableInsert(Course, _COURSE_COLUMNS),
+                "terms": TableInsert(Course.terms.through, ["course_id", "term_id"]),
+                "instructors": TableInsert(Course.instructors.through, ["course_id", "user_id"]),
+                "searchable_ids": TableInsert(
+                    SearchableId, ["institution_id", "course_id", "value"]
+                ),
+                "campuses": TableInsert(CourseCampus, ["course_id", "campus", "participants"]),
+            }
+        return self._table_inserts
+
     def _write_related(self, related: dict[str, dict[int, set[Any]]], *, replace: bool) -> None:
         institution_id = self.institution.pk
-        builders: dict[str, tuple[type, Callable[[int, Any], Any]]] = {
-            "terms": (
-                Course.terms.through,
-                lambda c, v: Course.terms.through(course_id=c, term_id=v),
-            ),
-            "instructors": (
-                Course.instructors.through,
-                lambda c, v: Course.instructors.through(course_id=c, user_id=v),
-            ),
-            "searchable_ids": (
-                SearchableId,
-                lambda c, v: SearchableId(institution_id=institution_id, course_id=c, value=v),
-            ),
-            "campuses": (
-                CourseCampus,
-                lambda c, v: CourseCampus(course_id=c, campus=v[0], participants=v[1]),
-            ),
+        models = {
+            "terms": Course.terms.through,
+            "instructors": Course.instructors.through,
+            "searchable_ids": SearchableId,
+            "campuses": CourseCampus,
         }
         for name, wanted in related.items():
             if not wanted:
                 continue
-            model, build = builders[name]
             if replace:
                 for ids in chunked(wanted):
-                    model.objects.filter(course_id__in=ids).delete()
-            model.objects.bulk_create(
-                [build(course_id, v) for course_id, vs in wanted.items() for v in vs],
-                batch_size=BATCH,
-            )
+                    models[name].objects.filter(course_id__in=ids).delete()
+            if name == "searchable_ids":
+                rows = [(institution_id, c, v) for c, vs in wanted.items() for v in sorted(vs)]
+            elif name == "campuses":
+                rows = [(c, *v) for c, vs in wanted.items() for v in sorted(vs, key=str)]
+            else:
+                rows = [(c, v) for c, vs in wanted.items() for v in sorted(vs)]
+            self._inserts()[name].insert(rows)
 
     # Rollovers and named lists -------------------------------------------------------
 

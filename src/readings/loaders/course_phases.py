@@ -14,6 +14,7 @@ from readings.courses.models import Course
 from readings.lists.copying import ListCopy, lists_copy, new_list_code
 from readings.lists.models import ListCourse, ListStatus, ReadingList, Section
 from readings.loaders.course_rows import Key, describe_key
+from readings.loaders.inserts import TableInsert
 from readings.loaders.problems import Problem, Report
 from readings.loaders.references import References
 from readings.loaders.selectors import chunked, courses_by_key, related_values
@@ -126,26 +127,24 @@ def create_named_lists(state: PassState, *, institution_id: int) -> None:
                 "course_id", "reading_list__name"
             )
         )
-        new_lists: list[tuple[int, ReadingList]] = []
+        new_lists: list[tuple[int, tuple]] = []
         for _, key, name in chunk:
             course = found.get(key)
             if course is not None and (course["id"], name) in have:
                 continue
             state.counts["lists_created"] += 1
             if state.write and course is not None:
-                reading_list = ReadingList(
-                    institution_id=institution_id,
-                    code=new_list_code(),
-                    name=name,
-                    status=ListStatus.BEING_PREPARED,
-                )
-                new_lists.append((course["id"], reading_list))
+                row = (institution_id, new_list_code(), name, ListStatus.BEING_PREPARED)
+                new_lists.append((course["id"], row))
         if new_lists:
-            ReadingList.objects.bulk_create([rl for _, rl in new_lists], batch_size=BATCH)
-            ListCourse.objects.bulk_create(
-                [ListCourse(reading_list_id=rl.pk, course_id=c) for c, rl in new_lists]
+            list_ids = TableInsert(
+                ReadingList, ["institution_id", "code", "name", "status"]
+            ).insert_returning_ids([row for _, row in new_lists])
+            course_ids = [course_id for course_id, _ in new_lists]
+            TableInsert(ListCourse, ["reading_list_id", "course_id"]).insert(
+                zip(list_ids, course_ids, strict=True)
             )
             # As lists.services.list_create: a new list starts with one section.
-            Section.objects.bulk_create(
-                [Section(reading_list_id=rl.pk, name="Readings", position=0) for _, rl in new_lists]
+            TableInsert(Section, ["reading_list_id", "name", "position"]).insert(
+                (list_id, "Readings", 0) for list_id in list_ids
             )

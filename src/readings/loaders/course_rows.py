@@ -47,6 +47,10 @@ COLUMNS = (
 LEGACY_WIDTH = 31
 _INDEX = {name: index for index, name in enumerate(COLUMNS)}
 _INSTRUCTOR_COLUMNS = (*(c for c in COLUMNS if c.startswith("INSTR")), "ALL_INSTRUCTORS")
+# (column, position) of the cells a row reads in loops: every row of a big file reads them.
+_INSTRUCTOR_INDEXES = tuple((c, _INDEX[c]) for c in _INSTRUCTOR_COLUMNS)
+_TERM_INDEXES = tuple((c, _INDEX[c]) for c in ("TERM1", "TERM2", "TERM3", "TERM4"))
+_SEARCH_INDEXES = tuple((c, _INDEX[c]) for c in ("SEARCH_ID1", "SEARCH_ID2", "MULTI_SEARCH_ID"))
 
 UPSERT = ""
 DELETE = "DELETE"
@@ -191,7 +195,7 @@ class _RowReader:
     def __init__(self, row: Row, report: Report, date_format: str) -> None:
         self.line = row.line
         self.fields = row.fields
-        cells = [values.unguard_formula(f.strip()) for f in row.fields[: len(COLUMNS)]]
+        cells = values.clean_cells(row.fields[: len(COLUMNS)])
         self.cells = cells + [""] * (len(COLUMNS) - len(cells))
         self.report = report
         self.date_format = date_format
@@ -275,6 +279,8 @@ class _RowReader:
         return text
 
     def _length(self, column: str, text: str, limit: int, what: str) -> bool:
+        if len(text) <= limit:
+            return True
         try:
             values.check_length(text, limit, what)
         except values.CellError as exc:
@@ -359,24 +365,31 @@ class _RowReader:
 
     def _terms(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         found: dict[str, str] = {}
-        for column in ("TERM1", "TERM2", "TERM3", "TERM4"):
-            text = self._cell(column)
+        cells = self.cells
+        for column, index in _TERM_INDEXES:
+            text = cells[index]
             if text and self._length(column, text, CODE_LENGTH, "a term code"):
                 found.setdefault(text, column)
         return tuple(found), tuple(found.values())
 
     def _searchable_ids(self) -> tuple[str, ...]:
         found: list[str] = []
-        for column in ("SEARCH_ID1", "SEARCH_ID2", "MULTI_SEARCH_ID"):
-            for text in _split(self._cell(column)):
+        cells = self.cells
+        for column, index in _SEARCH_INDEXES:
+            if not cells[index]:
+                continue
+            for text in _split(cells[index]):
                 if self._length(column, text, ID_LENGTH, "a searchable id"):
                     found.append(text)
         return tuple(dict.fromkeys(found))
 
     def _instructors(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         found: dict[str, str] = {}
-        for column in _INSTRUCTOR_COLUMNS:
-            for text in _split(self._cell(column)):
+        cells = self.cells
+        for column, index in _INSTRUCTOR_INDEXES:
+            if not cells[index]:
+                continue
+            for text in _split(cells[index]):
                 if self._length(column, text, ID_LENGTH, "a primary id"):
                     found.setdefault(text, column)
         return tuple(found), tuple(found.values())
@@ -414,4 +427,7 @@ class _RowReader:
 
 
 def _split(text: str) -> list[str]:
+    if "," not in text:
+        text = text.strip()
+        return [text] if text else []
     return [part.strip() for part in text.split(",") if part.strip()]

@@ -12,6 +12,11 @@ what is missing is added, so loading a file again changes nothing and
 never overwrites what instructors edited since. A code that exists under
 another name, or that an earlier list of the file already used, is a
 collision: that list's rows are skipped and reported.
+
+A list written whole by a load is remembered with a digest of its rows
+(``LoadedList``). Loading the same rows again while the list is as that load
+left it (same version) skips the list without cleaning its citations again,
+which is most of the time a check takes; it counts as unchanged.
 """
 
 from __future__ import annotations
@@ -36,7 +41,9 @@ from readings.lists.models import (
     Tag,
 )
 from readings.loaders import list_rows
-from readings.loaders.list_rows import ListFile, ListGroup, SectionGroup
+from readings.loaders.inserts import TableInsert
+from readings.loaders.list_rows import CITATION_FIELDS, ListFile, ListGroup, SectionGroup
+from readings.loaders.models import LoadedList
 from readings.loaders.problems import Problem, Report, cell_problem
 from readings.loaders.runs import (
     HashingStream,
@@ -44,14 +51,20 @@ from readings.loaders.runs import (
     Progress,
     StrictReport,
     apply_transaction,
-    check_unchanged,
     pause_for_tests,
 )
 from readings.loaders.selectors import chunked, courses_by_key
+from readings.loaders.spool import Spool
 from readings.loaders.values import AUTO
 
 BATCH_ROWS = 2000
-WRITE_BATCH = 1000
+_LIST_COLUMNS = (
+    "institution_id", "code", "name", "description", "subject", "status",
+    "publication_status", "visibility",
+)  # fmt: skip
+_SECTION_COLUMNS = (
+    "reading_list_id", "name", "description", "position", "start_date", "end_date"
+)  # fmt: skip
 
 
 @dataclass
@@ -111,6 +124,11 @@ class ListLoader:
         self.warned_owners: set[str] = set()
         # First lines of the lists the check skipped (collisions, unknown courses or tags).
         self.skipped_lists: set[int] = set()
+        self.spool = Spool()
+        self.total_rows = 0
+        # Lists the check planned that the apply will remember the rows of (see LoadedList).
+        self.to_remember = 0
+        self._table_inserts: dict[str, TableInsert] | None = None
 
     def check(self) -> None:
         if self.date_format == AUTO:
@@ -128,10 +146,19 @@ class ListLoader:
         return self.options.apply_valid or not self.report.has_errors
 
     def apply(self) -> None:
+        changes = ("created", "updated", "sections_created", "citations_created")
+        if not any(self.report.counts[name] for name in changes) and not self.to_remember:
+            # The check planned every list against the database: a file that adds
+            # nothing (loaded again, say) is done.
+            self.applied = True
+            return
         with apply_transaction():
             counts = self._run_pass(write=True, report=StrictReport(kind="lists"))
         self.report.counts = counts
         self.applied = True
+
+    def close(self) -> None:
+        self.spool.close()
 
     # One pass ---------------------------------------------------------------------------
 
@@ -139,59 +166,73 @@ class ListLoader:
         counts: Counter = Counter(
             {"sections_created": 0, "citations_created": 0, "citations_unchanged": 0}
         )
-        skip = self.report.invalid_lines
-        with self.path.open("rb") as raw:
-            stream = HashingStream(raw)
-            groups = ListFile(
-                stream,
-                report=report if not write else Report(kind="lists"),
-                date_format=self.date_format,
-            )
-            batch: list[ListGroup] = []
-            size = 0
-            for group in groups:
-                if write:
+        if write:
+            skip = self.report.invalid_lines
+            total = self.spool.batches
+            for done, batch in enumerate(self.spool, start=1):
+                for group in batch:
                     _drop_invalid(group, skip, self.skipped_lists)
-                batch.append(group)
-                size += len(group.lines)
-                if size >= BATCH_ROWS:
-                    self._batch(batch, report, counts, write, stream)
-                    batch, size = [], 0
-            self._batch(batch, report, counts, write, stream)
-            if write:
-                check_unchanged(stream, self.sha256)
-            else:
-                self.sha256 = stream.hexdigest()
-            counts["rows"] = groups.rows
-        if not write:
-            self.report.profile.update(
-                {
-                    "delimiter": "comma" if groups.reader.delimiter == "," else "tab",
-                    "lists_in_file": len(groups.codes_seen),
-                    "columns_not_kept": sorted(groups.not_kept),
-                }
-            )
+                self._write(self._plan(batch, report, counts, lock=True))
+                pause_for_tests()
+                if self.progress:
+                    self.progress("applying", self.size * done // total, self.size)
+            counts["rows"] = self.total_rows
+        else:
+            counts["rows"] = self._check_file(report, counts)
         done = counts["citations_created"] + counts["citations_unchanged"] + counts["empty_rows"]
         counts["skipped"] = counts["rows"] - done
         del counts["empty_rows"]
         return counts
 
-    def _batch(self, batch, report, counts, write, stream) -> None:
+    def _check_file(self, report: Report, counts: Counter) -> int:
+        """Read, validate and plan every list, spooling the groups; the number of rows."""
+        with self.path.open("rb") as raw:
+            stream = HashingStream(raw)
+            groups = ListFile(stream, report=report, date_format=self.date_format)
+            batch: list[ListGroup] = []
+            size = 0
+            for group in groups:
+                batch.append(group)
+                size += len(group.lines)
+                if size >= BATCH_ROWS:
+                    self._check_batch(batch, groups, report, counts, stream)
+                    batch, size = [], 0
+            self._check_batch(batch, groups, report, counts, stream)
+            self.sha256 = stream.hexdigest()
+        self.total_rows = groups.rows
+        self.report.profile.update(
+            {
+                "delimiter": "comma" if groups.reader.delimiter == "," else "tab",
+                "lists_in_file": len(groups.codes_seen),
+                "columns_not_kept": sorted(groups.not_kept),
+            }
+        )
+        return groups.rows
+
+    def _check_batch(self, batch, groups, report, counts, stream) -> None:
         if not batch:
             return
-        plans = self._plan(batch, report, counts, lock=write)
-        if write:
-            self._write(plans)
-            pause_for_tests()
+        self._recognise(batch)
+        for group in batch:
+            if not group.unchanged:
+                groups.finish(group)
+        self.spool.write(batch)
+        plans = self._plan(batch, report, counts, lock=False)
+        self.to_remember += sum(1 for plan in plans if self._rememberable(plan, report))
         if self.progress:
-            self.progress("applying" if write else "checking", stream.bytes_read, self.size)
+            self.progress("checking", stream.bytes_read, self.size)
 
     # Planning -------------------------------------------------------------------------------
 
     def _plan(
         self, batch: list[ListGroup], report: Report, counts: Counter, *, lock: bool
     ) -> list[_ListPlan]:
-        groups = [g for g in batch if g.ok]
+        for group in batch:
+            if group.unchanged:
+                counts["unchanged"] += 1
+                counts["citations_unchanged"] += len(group.lines) - group.empty_rows
+                counts["empty_rows"] += group.empty_rows
+        groups = [g for g in batch if g.ok and not g.unchanged]
         existing_lists = self._existing_lists({g.code for g in groups}, lock=lock)
         courses = self._courses(groups)
         owners = self._owners({o for g in groups for o in g.owners})
@@ -411,100 +452,174 @@ class ListLoader:
     # Writing ---------------------------------------------------------------------------------
 
     def _write(self, plans: list[_ListPlan]) -> None:
-        new_lists = [
-            (
-                plan,
-                ReadingList(
-                    institution_id=self.institution.pk,
-                    code=plan.group.code,
-                    name=plan.group.name,
-                    description=plan.group.description,
-                    subject=plan.group.subject,
-                    status=plan.group.status,
-                    publication_status=plan.group.publication_status,
-                    visibility=plan.group.visibility,
-                ),
-            )
-            for plan in plans
-            if plan.existing is None
-        ]
-        ReadingList.objects.bulk_create([rl for _, rl in new_lists], batch_size=WRITE_BATCH)
-        list_ids = {id(plan): rl.pk for plan, rl in new_lists}
+        inserts = self._inserts()
+        new_plans = [plan for plan in plans if plan.existing is None]
+        new_ids = inserts["lists"].insert_returning_ids(
+            [
+                (
+                    self.institution.pk,
+                    plan.group.code,
+                    plan.group.name,
+                    plan.group.description,
+                    plan.group.subject,
+                    plan.group.status,
+                    plan.group.publication_status,
+                    plan.group.visibility,
+                )
+                for plan in new_plans
+            ]
+        )
+        list_ids = {id(plan): list_id for plan, list_id in zip(new_plans, new_ids, strict=True)}
         links, members, touched = [], [], set()
         for plan in plans:
             list_id = list_ids.get(id(plan)) or plan.existing.id
             known_courses = plan.existing.course_ids if plan.existing else set()
             known_members = plan.existing.member_ids if plan.existing else set()
             if plan.course_id and plan.course_id not in known_courses:
-                links.append(ListCourse(reading_list_id=list_id, course_id=plan.course_id))
+                links.append((list_id, plan.course_id))
                 touched.add(list_id)
             for user_id in dict.fromkeys(plan.owner_ids):
                 if user_id not in known_members:
-                    members.append(
-                        ListMember(reading_list_id=list_id, user_id=user_id, role=MemberRole.OWNER)
-                    )
+                    members.append((list_id, user_id, MemberRole.OWNER))
                     touched.add(list_id)
             list_ids[id(plan)] = list_id
-        ListCourse.objects.bulk_create(links, batch_size=WRITE_BATCH)
-        ListMember.objects.bulk_create(members, batch_size=WRITE_BATCH)
+        inserts["links"].insert(links)
+        inserts["members"].insert(members)
 
-        new_sections = []
-        for plan in plans:
-            for section_plan in plan.sections:
-                if section_plan.section_id is None:
-                    group = section_plan.group
-                    section = Section(
-                        reading_list_id=list_ids[id(plan)],
-                        name=group.name,
-                        description=group.description,
-                        position=section_plan.position,
-                        start_date=group.start_date,
-                        end_date=group.end_date,
-                    )
-                    new_sections.append((section_plan, section))
-        Section.objects.bulk_create([s for _, s in new_sections], batch_size=WRITE_BATCH)
-        section_tags = Section.tags.through
-        section_tags.objects.bulk_create(
+        new_sections = [
+            (plan, section_plan)
+            for plan in plans
+            for section_plan in plan.sections
+            if section_plan.section_id is None
+        ]
+        section_ids = inserts["sections"].insert_returning_ids(
             [
-                section_tags(section_id=section.pk, tag_id=self.tags[tag])
-                for section_plan, section in new_sections
-                for tag in section_plan.group.tags
-            ],
-            batch_size=WRITE_BATCH,
+                (
+                    list_ids[id(plan)],
+                    section_plan.group.name,
+                    section_plan.group.description,
+                    section_plan.position,
+                    section_plan.group.start_date,
+                    section_plan.group.end_date,
+                )
+                for plan, section_plan in new_sections
+            ]
         )
-        for section_plan, section in new_sections:
-            section_plan.section_id = section.pk
+        for (_, section_plan), section_id in zip(new_sections, section_ids, strict=True):
+            section_plan.section_id = section_id
+        inserts["section_tags"].insert(
+            (section_plan.section_id, self.tags[tag])
+            for _, section_plan in new_sections
+            for tag in section_plan.group.tags
+        )
+        self._write_citations(plans, list_ids, touched)
+        # Edits made since someone opened an existing list must not pass unnoticed.
+        for chunk in chunked(sorted(touched - set(new_ids))):
+            ReadingList.objects.filter(pk__in=chunk).update(version=F("version") + 1)
+        self._remember(plans, list_ids)
 
-        citations = []
+    def _write_citations(self, plans: list[_ListPlan], list_ids: dict, touched: set) -> None:
+        plain, tagged = [], []
         for plan in plans:
+            list_id = list_ids[id(plan)]
             for section_plan in plan.sections:
                 for offset, row in enumerate(section_plan.new_citations):
-                    citations.append(
-                        (
-                            row,
-                            Citation(
-                                reading_list_id=list_ids[id(plan)],
-                                section_id=section_plan.section_id,
-                                position=section_plan.citation_start + offset,
-                                **row.fields,
-                            ),
-                        )
+                    values = (
+                        list_id,
+                        section_plan.section_id,
+                        section_plan.citation_start + offset,
+                        *(row.fields[name] for name in CITATION_FIELDS),
                     )
+                    (tagged if row.tags else plain).append((values, row.tags))
                 if section_plan.new_citations and plan.existing is not None:
-                    touched.add(list_ids[id(plan)])
-        for chunk in chunked(citations, WRITE_BATCH):
-            Citation.objects.bulk_create([c for _, c in chunk])
-            through = Citation.tags.through
-            through.objects.bulk_create(
-                [
-                    through(citation_id=citation.pk, tag_id=self.tags[tag])
-                    for row, citation in chunk
-                    for tag in row.tags
-                ]
+                    touched.add(list_id)
+        inserts = self._inserts()
+        inserts["citations"].insert(values for values, _ in plain)
+        # Only citations with tags need their new ids back.
+        ids = inserts["citations"].insert_returning_ids([values for values, _ in tagged])
+        inserts["citation_tags"].insert(
+            (citation_id, self.tags[tag])
+            for citation_id, (_, tags) in zip(ids, tagged, strict=True)
+            for tag in tags
+        )
+
+    # Lists loaded before from the same rows -----------------------------------------------
+
+    def _recognise(self, batch: list[ListGroup]) -> None:
+        """Mark the lists the last load wrote from these very rows and nobody changed since."""
+        wanted = {g.code: g for g in batch if g.ok}
+        for chunk in chunked(sorted(wanted)):
+            remembered = LoadedList.objects.filter(
+                reading_list__institution=self.institution, reading_list__code__in=chunk
+            ).values_list(
+                "reading_list__code",
+                "reading_list_id",
+                "digest",
+                "version",
+                "reading_list__version",
+                "empty_rows",
             )
-        # Edits made since someone opened an existing list must not pass unnoticed.
-        for chunk in chunked(sorted(touched - {rl.pk for _, rl in new_lists})):
-            ReadingList.objects.filter(pk__in=chunk).update(version=F("version") + 1)
+            same = {}
+            for code, list_id, digest, version, current_version, empty_rows in remembered:
+                group = wanted[code]
+                if digest == group.digest and version == current_version:
+                    same[list_id] = (group, empty_rows)
+            # A course deleted since takes its link along without touching the list.
+            linked: dict[int, set[tuple[str, str]]] = {}
+            for list_id, code, section in ListCourse.objects.filter(
+                reading_list_id__in=list(same)
+            ).values_list("reading_list_id", "course__code", "course__section"):
+                linked.setdefault(list_id, set()).add((code, section))
+            for list_id, (group, empty_rows) in same.items():
+                if not _still_linked(group, linked.get(list_id, set())):
+                    continue
+                group.unchanged = True
+                group.empty_rows = empty_rows
+                group.sections = []
+                group.pending = []
+
+    def _rememberable(self, plan: _ListPlan, report: Report) -> bool:
+        """Whether every row of the list went in as it is (then a re-load may skip it)."""
+        group = plan.group
+        if len(plan.owner_ids) != len(group.owners):
+            return False  # an owner may exist by the next load
+        return not any(line in report.invalid_lines for line in group.lines)
+
+    def _remember(self, plans: list[_ListPlan], list_ids: dict[int, int]) -> None:
+        chosen = {
+            list_ids[id(plan)]: plan.group
+            for plan in plans
+            if self._rememberable(plan, self.report)
+        }
+        if not chosen:
+            return
+        versions = {}
+        for chunk in chunked(sorted(chosen)):
+            LoadedList.objects.filter(reading_list_id__in=chunk).delete()
+            versions.update(ReadingList.objects.filter(pk__in=chunk).values_list("id", "version"))
+        self._inserts()["remembered"].insert(
+            (list_id, group.digest, versions[list_id], group.empty_rows)
+            for list_id, group in chosen.items()
+        )
+
+    def _inserts(self) -> dict[str, TableInsert]:
+        """The insert of each table a list load writes, made once per apply."""
+        if self._table_inserts is None:
+            self._table_inserts = {
+                "lists": TableInsert(ReadingList, _LIST_COLUMNS),
+                "links": TableInsert(ListCourse, ["reading_list_id", "course_id"]),
+                "members": TableInsert(ListMember, ["reading_list_id", "user_id", "role"]),
+                "sections": TableInsert(Section, _SECTION_COLUMNS),
+                "section_tags": TableInsert(Section.tags.through, ["section_id", "tag_id"]),
+                "citations": TableInsert(
+                    Citation, ["reading_list_id", "section_id", "position", *CITATION_FIELDS]
+                ),
+                "citation_tags": TableInsert(Citation.tags.through, ["citation_id", "tag_id"]),
+                "remembered": TableInsert(
+                    LoadedList, ["reading_list_id", "digest", "version", "empty_rows"]
+                ),
+            }
+        return self._table_inserts
 
 
 def _drop_invalid(group: ListGroup, invalid: set[int], skipped_lists: set[int]) -> None:
@@ -514,6 +629,13 @@ def _drop_invalid(group: ListGroup, invalid: set[int], skipped_lists: set[int]) 
         return
     for section in group.sections:
         section.citations = [c for c in section.citations if c.line not in invalid]
+
+
+def _still_linked(group: ListGroup, courses: set[tuple[str, str]]) -> bool:
+    """Whether the list is still linked to the course its rows name (when they name one)."""
+    if group.course_key[0]:
+        return group.course_key in courses
+    return bool(courses) or not group.searchable_ids
 
 
 def _lines(group: ListGroup) -> str:

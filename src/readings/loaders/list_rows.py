@@ -10,6 +10,8 @@ through the same cleaning as a citation typed in the editor.
 from __future__ import annotations
 
 import datetime
+import functools
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -124,6 +126,9 @@ CITATION_COLUMNS = {
     "citation_library_note": "library_note",
 }
 SOURCE_COLUMNS = tuple(f"citation_source{n}" for n in range(1, 11))
+# The Citation fields a loaded citation fills: the columns above, and what the
+# cleaning derives (citations.metadata.clean_citation_fields).
+CITATION_FIELDS = (*CITATION_COLUMNS.values(), "source_links", "type", "year")
 FIELD_COLUMNS = {f: c for c, f in CITATION_COLUMNS.items()} | {"source_links": "citation_source1"}
 # Columns Readings has no place for: their values are reported, never silently lost.
 NOT_KEPT = (
@@ -195,6 +200,12 @@ class ListGroup:
     lines: list[int] = field(default_factory=list)
     empty_rows: int = 0  # rows that only carry their list and section
     ok: bool = True
+    # A hash of the group's rows and of how they are read (see ListFile).
+    digest: str = ""
+    # Citation rows not yet cleaned: (section index, line, cells); see ListFile.finish.
+    pending: list[tuple[int, int, list[str]]] = field(default_factory=list)
+    # Left as the last load of the same rows wrote it (see list_load).
+    unchanged: bool = False
 
     @property
     def last_line(self) -> int:
@@ -206,6 +217,11 @@ class ListFile:
 
     A group whose list-level cells are wrong comes back with ``ok`` False (its
     lines are all reported); a citation row with errors is left out of its section.
+
+    Each group carries a digest of its rows, so a loader can recognise a list
+    it loaded before from the same rows. Cleaning citations is most of the
+    work of reading a file, so the group's citation rows are cleaned only by
+    ``finish(group)``, which a loader skips for a list it recognised.
     """
 
     def __init__(self, stream: BinaryIO, *, report: Report, date_format: str) -> None:
@@ -221,6 +237,7 @@ class ListFile:
         current: ListGroup | None = None
         list_key: tuple[str, ...] | None = None
         section_key: tuple[str, ...] | None = None
+        digest = None
         for row in self.reader:
             if self.rows == 0 and not self._read_header():
                 return
@@ -231,15 +248,19 @@ class ListFile:
             key = tuple(cells[self.index[c]] for c in LIST_KEY)
             if current is None or key != list_key:
                 if current is not None:
+                    current.digest = digest.hexdigest()
                     yield current
                 current, list_key, section_key = self._start_list(row.line, cells), key, None
+                digest = self._new_digest()
             current.lines.append(row.line)
+            digest.update("\x1f".join(cells).encode() + b"\n")
             skey = tuple(cells[self.index[c]] for c in SECTION_KEY)
             if skey != section_key or not current.sections:
                 current.sections.append(self._start_section(row.line, cells, current))
                 section_key = skey
-            self._citation(row.line, cells, current)
+            current.pending.append((len(current.sections) - 1, row.line, cells))
         if current is not None:
+            current.digest = digest.hexdigest()
             yield current
         self.rows += self.reader.unreadable_lines
         if self.rows == 0 and self.reader.header is not None and not self.report.fatal:
@@ -249,6 +270,18 @@ class ListFile:
                 Problem(1, "", "", "the file has a header line but no citation rows."),
                 fatal=True,
             )
+
+    def finish(self, group: ListGroup) -> None:
+        """Clean the group's citation rows into its sections, reporting their problems."""
+        for section_index, line, cells in group.pending:
+            self._citation(line, cells, group, group.sections[section_index])
+        group.pending = []
+
+    def _new_digest(self):
+        # What else decides how the same rows are read: the date format and the columns.
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(f"{self.date_format}|{sorted(self.index.items())}\n".encode())
+        return digest
 
     # Header and cells ------------------------------------------------------------
 
@@ -298,7 +331,7 @@ class ListFile:
                 )
             )
             return None
-        cells = [values.unguard_formula(f.strip()) for f in row.fields[: width + 1]]
+        cells = values.clean_cells(row.fields[: width + 1])
         cells += [""] * (width + 1 - len(cells))
         for column in NOT_KEPT:
             if column not in self.not_kept and cells[self.index[column]]:
@@ -424,7 +457,9 @@ class ListFile:
             tags=_split(get("section_tags")),
         )
 
-    def _citation(self, line: int, cells: list[str], group: ListGroup) -> None:
+    def _citation(
+        self, line: int, cells: list[str], group: ListGroup, section: SectionGroup
+    ) -> None:
         get = self._getter(cells)
         raw = {f: get(c) for c, f in CITATION_COLUMNS.items()}
         sources = [get(c) for c in SOURCE_COLUMNS if get(c)]
@@ -436,7 +471,7 @@ class ListFile:
         raw["status"] = raw["status"] or CitationStatus.BEING_PREPARED
         raw["source_links"] = sources
         try:
-            cleaned = clean_citation_fields(raw)
+            cleaned = clean_citation(raw)
         except InvalidInput as exc:
             for name, problems in exc.errors.items():
                 column = FIELD_COLUMNS.get(name, name)
@@ -453,7 +488,7 @@ class ListFile:
                         )
                     self.report.error(Problem(line, column, value, text))
             return
-        group.sections[-1].citations.append(CitationRow(line=line, fields=cleaned, tags=tags))
+        section.citations.append(CitationRow(line=line, fields=cleaned, tags=tags))
 
     def _date(self, line: int, column: str, text: str, group: ListGroup) -> datetime.date | None:
         if not text:
@@ -474,6 +509,40 @@ class ListFile:
         return lambda column: cells[index[column]]
 
 
+# Cleaned whatever they hold: the required title, and the fields "type" and "year" come from.
+_ALWAYS_CLEANED = frozenset({"title", "secondary_type", "status", "publication_date"})
+
+
+def clean_citation(raw: dict[str, Any]) -> dict[str, Any]:
+    """``clean_citation_fields(raw)``, cleaning only the cells that hold something.
+
+    Most of a row's 28 citation cells are empty, and an empty cell always
+    cleans to the same empty value; those values are taken once from the
+    cleaning itself, so the result is the same as cleaning every cell.
+    """
+    given = {k: v for k, v in raw.items() if v or k in _ALWAYS_CLEANED}
+    cleaned = clean_citation_fields(given)
+    for name, value in _empty_citation().items():
+        if name not in cleaned:
+            cleaned[name] = [] if isinstance(value, list) else value
+    return cleaned
+
+
+@functools.cache
+def _empty_citation() -> dict[str, Any]:
+    empty: dict[str, Any] = dict.fromkeys(CITATION_COLUMNS.values(), "")
+    empty["source_links"] = []
+    cleaned = clean_citation_fields(
+        {
+            **empty,
+            "title": "-",
+            "secondary_type": CitationKind.BOOK,
+            "status": CitationStatus.BEING_PREPARED,
+        }
+    )
+    return {k: v for k, v in cleaned.items() if k not in _ALWAYS_CLEANED | {"type", "year"}}
+
+
 def sniff_date_format(stream: BinaryIO) -> tuple[str, str | None]:
     sniffer = values.DateFormatSniffer()
     wanted = (_INDEX["section_start_date"], _INDEX["section_end_date"])
@@ -492,4 +561,7 @@ def _choice(line: int, column: str, value: str, allowed: list[str]) -> list[Prob
 
 
 def _split(text: str) -> tuple[str, ...]:
+    if "," not in text:
+        text = text.strip()
+        return (text,) if text else ()
     return tuple(dict.fromkeys(t.strip() for t in text.split(",") if t.strip()))

@@ -91,3 +91,21 @@ class Load(models.Model):
     @property
     def finished(self) -> bool:
         return self.status not in UNFINISHED_STATUSES
+
+
+class LoadedList(models.Model):
+    """The file content a list was last loaded from, so loading it again can skip it unread.
+
+    ``version`` is the list's version once the load had written it: an edit
+    since (which bumps the version) makes the next load check the list again.
+    """
+
+    reading_list = models.OneToOneField(
+        "lists.ReadingList", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    digest = models.CharField(max_length=64)
+    version = models.PositiveIntegerField()
+    empty_rows = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.reading_list_id}: {self.digest[:12]}"

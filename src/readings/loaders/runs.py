@@ -1,4 +1,4 @@
-"""What every kind of load shares: options, the two passes over a file, aborting an apply."""
+"""What every kind of load shares: options, hashing the file as it is read, aborting an apply."""
 
 from __future__ import annotations
 
@@ -76,14 +76,6 @@ class HashingStream:
         while chunk := self.raw.read(1 << 20):
             self.hash.update(chunk)
         return self.hash.hexdigest()
-
-
-def check_unchanged(stream: HashingStream, sha256: str) -> None:
-    if stream.hexdigest() != sha256:
-        raise ApplyAborted(
-            "The file changed while it was being loaded; nothing was applied. Load it again "
-            "once it is complete."
-        )
 
 
 def pause_for_tests() -> None:

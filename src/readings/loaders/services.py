@@ -31,6 +31,10 @@ from readings.loaders.progress import LoadProgress
 from readings.loaders.runs import ApplyAborted, LoadOptions, Progress
 
 _INSTITUTION_SETTING = "(institution setting)"
+_FILE_CHANGED = (
+    "The file changed while it was being loaded; nothing was applied. Load it again once it "
+    "is complete."
+)
 
 
 def courses_load(
@@ -231,6 +235,10 @@ def _load(
         status = LoadStatus.FAILED
         try:
             loader.check()
+            if loader.sha256 and loader.sha256 != facts.sha256 and not report.fatal:
+                # The apply writes what the check read (never the file again); that
+                # must be the content the load is recorded with.
+                report.error(Problem(0, "", "", _FILE_CHANGED), fatal=True)
             aborted = False
             if loader.may_apply:
                 if progress:
@@ -242,6 +250,7 @@ def _load(
                     aborted = True
             status = _status(report, options, applied=loader.applied, aborted=aborted)
         finally:
+            loader.close()
             _load_finish(load, report, status, applied=loader.applied)
     return load
 

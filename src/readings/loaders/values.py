@@ -19,6 +19,7 @@ AUTO = "auto"
 DATE_FORMATS = (AUTO, ISO, DAY_FIRST, MONTH_FIRST)
 
 _DATE = re.compile(r"^(\d{1,4})([-/.])(\d{1,2})\2(\d{1,4})$")
+_ISO_DIGITS = re.compile(r"\d{4}-\d{2}-\d{2}$", re.ASCII)
 _COUNT = re.compile(r"^\d+$", re.ASCII)
 _NEGATIVE = re.compile(r"^-\s*\d+$", re.ASCII)
 _YEAR = re.compile(r"^(\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?$", re.ASCII)
@@ -35,6 +36,13 @@ def parse_date(text: str, date_format: str) -> datetime.date:
     ``date_format`` is one of ISO, DAY_FIRST or MONTH_FIRST; any of '-', '/'
     or '.' may separate the parts.
     """
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and _ISO_DIGITS.match(text):
+        # The common case, read by the C library; a date that does not exist
+        # (2026-02-30) goes on to be explained below.
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
     match = _DATE.match(text)
     if not match:
         raise CellError(f"is not a date in the form {date_format}.")
@@ -149,3 +157,12 @@ def guard_formula(text: str) -> str:
 
 def unguard_formula(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
+def clean_cells(fields: list[str]) -> list[str]:
+    """Every cell stripped and unguarded (a file has millions of cells: keep this lean)."""
+    cells = [f.strip() for f in fields]
+    for index, text in enumerate(cells):
+        if text[:1] == "'":
+            cells[index] = unguard_formula(text)
+    return cells
