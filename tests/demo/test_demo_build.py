@@ -62,8 +62,8 @@ def test_the_printed_accounts_cover_every_role_and_sign_in_with_their_passwords(
 
 
 def test_the_demo_has_ten_lists_and_two_hundred_citations_of_every_kind(demo):
-    lists = ReadingList.objects.filter(institution=demo.institution)
-    citations = Citation.objects.filter(reading_list__institution=demo.institution)
+    lists = ReadingList.objects.filter(institution=demo.institution, is_template=False)
+    citations = Citation.objects.filter(reading_list__in=lists)
     assert lists.count() == 10
     assert citations.count() == 200
     assert set(citations.values_list("secondary_type", flat=True)) == set(CitationKind.values)
@@ -116,7 +116,11 @@ def test_positions_are_contiguous_in_every_list_and_section(demo):
     for reading_list in ReadingList.objects.filter(institution=demo.institution):
         positions = list(reading_list.sections.values_list("position", flat=True))
         assert sorted(positions) == list(range(len(positions))), reading_list.code
-    for section in Section.objects.filter(reading_list__institution=demo.institution):
+    # A template's later weeks are empty on purpose: instructors fill them.
+    course_sections = Section.objects.filter(
+        reading_list__institution=demo.institution, reading_list__is_template=False
+    )
+    for section in course_sections:
         positions = list(section.citations.values_list("position", flat=True))
         assert positions, section.name
         assert sorted(positions) == list(range(len(positions))), section.name
@@ -163,3 +167,22 @@ def test_an_instructor_sees_items_waiting_for_the_library_that_students_do_not(d
     as_student = client.get(url).content.decode()
     assert "waiting for the library" not in as_student
     assert as_student.count('<li class="citation') < as_instructor.count('<li class="citation')
+
+
+def test_the_demo_offers_a_template_with_weekly_sections(demo):
+    template = ReadingList.objects.get(institution=demo.institution, is_template=True)
+    assert list(template.sections.values_list("name", flat=True)) == [
+        "Week 1",
+        "Week 2",
+        "Week 3",
+        "Week 4",
+    ]
+
+
+def test_the_demo_lists_are_in_use_by_students(demo):
+    from readings.engagement.models import Comment, Completion, PrivateNote
+
+    student = User.objects.get(username="student")
+    assert Completion.objects.filter(citation__reading_list__institution=demo.institution).exists()
+    assert PrivateNote.objects.filter(user=student).count() == 1
+    assert Comment.objects.exists()

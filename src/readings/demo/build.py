@@ -20,11 +20,13 @@ from readings.accounts.services import (
     user_set_password_hash,
     user_set_site_admin,
 )
+from readings.citations.services import citation_create
 from readings.core.exceptions import InvalidInput
 from readings.courses.models import Course
 from readings.courses.services import course_create, course_enroll
 from readings.demo import content, people, structure
 from readings.demo.catalogue_records import demo_catalogue_prepare
+from readings.demo.engagement import build_engagement
 from readings.institutions.models import (
     AcademicDepartment,
     Institution,
@@ -38,6 +40,7 @@ from readings.institutions.services import (
     processing_department_create,
     term_create,
 )
+from readings.lists.services import list_create, section_create
 from readings.lti.simulator import simulator_prepare
 
 Progress = Callable[[str], None]
@@ -85,9 +88,38 @@ def build_demo(
         content.build_lists(
             institution=institution, courses=courses, users=users, today=today, rng=rng, say=say
         )
+        _template_list(institution, users["librarian"])
+        build_engagement(users=users, rng=rng, say=say)
         _lms_simulator(institution, say)
         demo_catalogue_prepare(institution, say)
     return DemoResult(institution=institution, created=True)
+
+
+def _template_list(institution: Institution, librarian: User) -> None:
+    """A starting point the library offers instructors who create a new list."""
+    template = list_create(
+        institution=institution,
+        name="Template: a first-year course (weekly sections)",
+        code="TEMPLATE-WEEKLY",
+        acting_user=librarian,
+        description="Four weekly sections and the library's study-skills guides.",
+        is_template=True,
+        first_section="Week 1",
+    )
+    for week in range(2, 5):
+        section_create(reading_list=template, name=f"Week {week}")
+    first = template.sections.order_by("position").first()
+    citation_create(
+        section=first,
+        fields={
+            "title": "The Study Skills Handbook",
+            "authors": "Cottrell, Stella",
+            "publisher": "Bloomsbury",
+            "publication_date": "2019",
+            "edition": "5th",
+            "isbn": "9781352005479",
+        },
+    )
 
 
 def _lms_simulator(institution: Institution, say: Progress) -> None:

@@ -1,0 +1,974 @@
+"""The access matrix: every URL, every kind of user, the designed answer.
+
+Each row names a URL, how to build it from the campus, the method and the
+answer each role should get: 200 for a page it may open, "done" for an action
+it may take (anything but a refusal), 403 when it sees the thing but may not
+change it, 404 when it may not know the thing exists, and the sign-in
+redirect for the signed-out where signing in could help. Refused actions must
+leave the database exactly as it was; allowed ones are rolled back after each
+role so every role meets the same campus.
+
+A URL added to one of the namespaces below without a row here fails
+``test_every_url_of_the_site_has_a_row_in_the_matrix``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import URLResolver, get_resolver, reverse
+
+from readings.accounts.models import Role, User
+from readings.citations import import_views, importing
+from readings.citations.models import Citation
+from readings.citations.services import citation_create
+from readings.discovery.marc import Record
+from readings.discovery.models import CatalogueRecord
+from readings.engagement.models import Comment, Discussion, PrivateNote
+from readings.engagement.services import (
+    comment_post,
+    discussion_get_or_create,
+    private_note_save,
+)
+from readings.lists.models import ListInvitation, MemberRole, ReadingList, Section
+from readings.lists.services import invitation_create, list_set_syllabus, member_set
+
+NAMESPACES = ("lists", "editor", "imports", "exports", "engagement", "discovery", "courses")
+
+ROLES = (
+    "anonymous",
+    "student",  # enrolled in HIST101
+    "other_student",  # enrolled in CHEM200 only
+    "instructor",  # teaches HIST101
+    "other_instructor",  # teaches CHEM200
+    "editor",  # "can edit" collaborator on the published list
+    "manager",  # "can manage" collaborator on the published list
+    "librarian",
+    "administrator",
+    "outsider",  # a user of another institution
+    "outside_admin",  # an administrator of another institution
+)
+
+OK = "200"
+DONE = "done"  # an allowed action: any answer but a refusal (a form error is fine)
+SIGN_IN = "sign-in"
+FORBIDDEN = "403"
+HIDDEN = "404"
+REFUSALS = {SIGN_IN, FORBIDDEN, HIDDEN}
+
+
+def answers(
+    *,
+    anonymous: str,
+    student: str,
+    other_student: str,
+    instructor: str,
+    other_instructor: str,
+    editor: str,
+    manager: str,
+    librarian: str,
+    administrator: str,
+    outsider: str,
+    outside_admin: str,
+) -> dict[str, str]:
+    """One answer per role, all named (keyword-only so none can be forgotten)."""
+    return dict(locals())
+
+
+def replace(pattern: dict[str, str], old: str, new: str) -> dict[str, str]:
+    return {role: new if answer == old else answer for role, answer in pattern.items()}
+
+
+def action(pattern: dict[str, str]) -> dict[str, str]:
+    """The same access as a page, for a POST: who may open it may do it."""
+    return replace(pattern, OK, DONE)
+
+
+# The published list is visible to the course (HIST101) only.
+READ = answers(
+    anonymous=SIGN_IN,
+    student=OK,
+    other_student=HIDDEN,
+    instructor=OK,
+    other_instructor=HIDDEN,
+    editor=OK,
+    manager=OK,
+    librarian=OK,
+    administrator=OK,
+    outsider=HIDDEN,
+    outside_admin=HIDDEN,
+)
+EDIT = answers(
+    anonymous=SIGN_IN,
+    student=FORBIDDEN,
+    other_student=HIDDEN,
+    instructor=OK,
+    other_instructor=HIDDEN,
+    editor=OK,
+    manager=OK,
+    librarian=OK,
+    administrator=OK,
+    outsider=HIDDEN,
+    outside_admin=HIDDEN,
+)
+# Instructors of a linked course and librarians edit; only owners, "can manage"
+# collaborators and administrators manage.
+MANAGE = answers(
+    anonymous=SIGN_IN,
+    student=FORBIDDEN,
+    other_student=HIDDEN,
+    instructor=FORBIDDEN,
+    other_instructor=HIDDEN,
+    editor=FORBIDDEN,
+    manager=OK,
+    librarian=FORBIDDEN,
+    administrator=OK,
+    outsider=HIDDEN,
+    outside_admin=HIDDEN,
+)
+SIGNED_IN = answers(
+    anonymous=SIGN_IN,
+    student=OK,
+    other_student=OK,
+    instructor=OK,
+    other_instructor=OK,
+    editor=OK,
+    manager=OK,
+    librarian=OK,
+    administrator=OK,
+    outsider=OK,
+    outside_admin=OK,
+)
+INSTITUTION = {**SIGNED_IN, "outsider": HIDDEN, "outside_admin": HIDDEN}
+PUBLIC = {role: OK for role in ROLES}
+# Engagement actions are not behind sign-in: a list the signed-out cannot see is not found.
+TAKE_PART = action({**READ, "anonymous": HIDDEN})
+MODERATE = action({**EDIT, "anonymous": HIDDEN})
+# A draft is seen by its editors only: the collaborators work on the published list.
+DRAFT = {**EDIT, "student": HIDDEN, "editor": HIDDEN, "manager": HIDDEN}
+# Items hidden from readers (inactive, in a section not open yet) exist for editors only.
+HIDDEN_ITEM = {**EDIT, "student": HIDDEN}
+# The open list: anyone sees it, only its own editors change it, no one else takes part.
+OPEN_EDIT = answers(
+    anonymous=SIGN_IN,
+    student=FORBIDDEN,
+    other_student=FORBIDDEN,
+    instructor=OK,
+    other_instructor=FORBIDDEN,
+    editor=FORBIDDEN,
+    manager=FORBIDDEN,
+    librarian=OK,
+    administrator=OK,
+    outsider=FORBIDDEN,
+    outside_admin=FORBIDDEN,
+)
+OPEN_TAKE_PART = {**action(SIGNED_IN), "outsider": FORBIDDEN, "outside_admin": FORBIDDEN}
+CREATE_LISTS = answers(
+    anonymous=SIGN_IN,
+    student=FORBIDDEN,
+    other_student=FORBIDDEN,
+    instructor=OK,
+    other_instructor=OK,
+    editor=FORBIDDEN,
+    manager=FORBIDDEN,
+    librarian=OK,
+    administrator=OK,
+    outsider=FORBIDDEN,
+    outside_admin=OK,  # lists of their own institution
+)
+CREATE_FOR_COURSE = {
+    **CREATE_LISTS,
+    "other_instructor": FORBIDDEN,
+    "outsider": HIDDEN,
+    "outside_admin": HIDDEN,
+}
+# Another list's object named under this list's URL: not found, for everyone.
+EDIT_FOREIGN_ID = replace(EDIT, OK, HIDDEN)
+MANAGE_FOREIGN_ID = replace(MANAGE, OK, HIDDEN)
+READ_FOREIGN_ID = replace(READ, OK, HIDDEN)
+# Moving or copying into the draft: only those who edit the draft too.
+INTO_DRAFT = action({**EDIT, "editor": HIDDEN, "manager": HIDDEN})
+
+
+# ---------------------------------------------------------------------------
+# The campus
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    published: ReadingList
+    draft: ReadingList
+    open_list: ReadingList
+    course_id: int
+    week1: Section
+    later: Section
+    draft_section: Section
+    visible: Citation
+    inactive: Citation
+    not_yet_open: Citation
+    draft_citation: Citation
+    open_citation: Citation
+    list_discussion: Discussion
+    student_comment: Comment
+    instructor_comment: Comment
+    invitation: ListInvitation
+    draft_invitation: ListInvitation
+    record_id: str
+    preview: importing.Preview
+    draft_preview: importing.Preview
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def version(self, reading_list: ReadingList | None = None) -> int:
+        pk = (reading_list or self.published).pk
+        return ReadingList.objects.values_list("version", flat=True).get(pk=pk)
+
+
+RIS = b"TY  - BOOK\nTI  - Imported reading\nAU  - Writer, Ann\nPY  - 2001\nER  - \n"
+
+
+@pytest.fixture
+def world(campus, make_user, other_institution, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = tmp_path
+    users = {
+        "student": campus.users["student"],
+        "other_student": campus.users["other_student"],
+        "instructor": campus.users["instructor"],
+        "other_instructor": campus.users["other_instructor"],
+        "editor": campus.users["collaborator"],
+        "manager": make_user("man"),
+        "librarian": campus.users["librarian"],
+        "administrator": campus.users["administrator"],
+        "outsider": campus.users["outsider"],
+        "outside_admin": make_user("oadm", roles=[Role.ADMINISTRATOR], inst=other_institution),
+    }
+    published, draft = campus.published, campus.draft
+    member_set(reading_list=published, user=users["manager"], role=MemberRole.MANAGE)
+    list_set_syllabus(
+        list_id=published.pk, upload=SimpleUploadedFile("syllabus.txt", b"Week 1: the age.")
+    )
+    week1, later = published.sections.order_by("position")
+    draft_section = draft.sections.get()
+    discussion = discussion_get_or_create(reading_list=published)
+    student_comment = comment_post(user=users["student"], discussion=discussion, body="Why 1914?")
+    instructor_comment = comment_post(
+        user=users["instructor"], discussion=discussion, body="See chapter 2."
+    )
+    discussion_get_or_create(citation=campus.visible)
+    private_note_save(user=users["student"], citation=campus.visible, text="My own thought")
+
+    def invite(reading_list: ReadingList, email: str) -> ListInvitation:
+        return invitation_create(
+            reading_list=reading_list,
+            email=email,
+            role=MemberRole.EDIT,
+            invited_by=users["administrator"],
+            accept_url_for=lambda token: f"https://readings.example/{token}",
+        )
+
+    record = Record(record_id="rec-middlemarch", title="Middlemarch", publication_date="1871")
+    CatalogueRecord.objects.create(
+        institution=published.institution,
+        record_id=record.record_id,
+        title=record.title,
+        year=1871,
+        data=record.as_dict(),
+    )
+
+    def preview_for(reading_list: ReadingList, section: Section) -> importing.Preview:
+        upload = importing.Upload("readings.ris", RIS)
+        return importing.parse_uploads([upload], list_id=reading_list.pk, section_id=section.pk)
+
+    return World(
+        users=users,
+        published=published,
+        draft=draft,
+        open_list=campus.open_list,
+        course_id=campus.course.pk,
+        week1=week1,
+        later=later,
+        draft_section=draft_section,
+        visible=campus.visible,
+        inactive=campus.inactive,
+        not_yet_open=later.citations.get(),
+        draft_citation=draft_section.citations.get(),
+        open_citation=campus.open_list.sections.get().citations.get(),
+        list_discussion=discussion,
+        student_comment=student_comment,
+        instructor_comment=instructor_comment,
+        invitation=invite(published, "guest@example.edu"),
+        draft_invitation=invite(draft, "draft-guest@example.edu"),
+        record_id=record.record_id,
+        preview=preview_for(published, week1),
+        draft_preview=preview_for(draft, draft_section),
+    )
+
+
+def with_imports_in_session(client, w: World) -> None:
+    """Every role holds an import preview and result, so only access can stop them."""
+    session = client.session
+    for preview in (w.preview, w.draft_preview):
+        importing.stash_preview(session, preview)
+    session[import_views._RESULTS_KEY] = {
+        preview.token: {
+            "list_id": preview.list_id,
+            "section": "Readings",
+            "imported": 1,
+            "broken": [],
+            "left_out": 0,
+        }
+        for preview in (w.preview, w.draft_preview)
+    }
+    session.save()
+
+
+# ---------------------------------------------------------------------------
+# The rows
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str  # "namespace:url_name"
+    method: str
+    expect: dict[str, str]
+    args: Callable[[World], list] = lambda w: []
+    query: Callable[[World], dict] = lambda w: {}
+    data: Callable[[World], dict] = lambda w: {}
+    variant: str = ""
+    imports: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.name} {self.method}" + (f" {self.variant}" if self.variant else "")
+
+
+def on_list(w: World) -> list:
+    return [w.published.pk]
+
+
+def versioned(**extra: Any) -> Callable[[World], dict]:
+    def data(w: World) -> dict:
+        values = {k: v(w) if callable(v) else v for k, v in extra.items()}
+        return {"version": w.version(), **values}
+
+    return data
+
+
+ROWS = [
+    # -- courses -------------------------------------------------------------
+    Row("courses:home", "GET", SIGNED_IN),
+    Row("courses:search", "GET", SIGNED_IN, query=lambda w: {"q": "HIST"}),
+    Row("courses:detail", "GET", INSTITUTION, args=lambda w: [w.course_id]),
+    # -- lists: reading and running ------------------------------------------
+    Row("lists:detail", "GET", READ, args=on_list),
+    Row("lists:detail", "GET", DRAFT, args=lambda w: [w.draft.pk], variant="draft"),
+    Row("lists:detail", "GET", PUBLIC, args=lambda w: [w.open_list.pk], variant="open"),
+    Row("lists:new", "GET", CREATE_LISTS),
+    Row("lists:new", "POST", action(CREATE_LISTS)),
+    Row(
+        "lists:new",
+        "GET",
+        CREATE_FOR_COURSE,
+        query=lambda w: {"course": w.course_id},
+        variant="for HIST101",
+    ),
+    Row("lists:settings", "GET", EDIT, args=on_list),
+    Row("lists:settings", "POST", action(EDIT), args=on_list, data=versioned(name="Renamed")),
+    Row("lists:settings", "GET", DRAFT, args=lambda w: [w.draft.pk], variant="draft"),
+    Row("lists:syllabus", "GET", READ, args=on_list),
+    Row(
+        "lists:publication",
+        "POST",
+        action(MANAGE),
+        args=on_list,
+        data=versioned(publication_status="DRAFT"),
+    ),
+    Row("lists:send_to_library", "POST", action(EDIT), args=on_list, data=versioned()),
+    Row("lists:delete", "GET", MANAGE, args=on_list),
+    Row("lists:delete", "POST", action(MANAGE), args=on_list, data=versioned()),
+    # -- lists: collaborators and invitations ---------------------------------
+    Row("lists:collaborators", "GET", EDIT, args=on_list),
+    Row("lists:collaborator_search", "GET", MANAGE, args=on_list, query=lambda w: {"q": "s"}),
+    Row(
+        "lists:collaborator_add",
+        "POST",
+        action(MANAGE),
+        args=on_list,
+        data=lambda w: {"user": w.users["student"].pk, "role": MemberRole.EDIT},
+    ),
+    Row(
+        "lists:collaborator_role",
+        "POST",
+        action(MANAGE),
+        args=lambda w: [w.published.pk, w.users["editor"].pk],
+        data=lambda w: {"role": MemberRole.MANAGE},
+    ),
+    Row(
+        "lists:collaborator_role",
+        "POST",
+        MANAGE_FOREIGN_ID,
+        args=lambda w: [w.published.pk, w.users["student"].pk],
+        data=lambda w: {"role": MemberRole.MANAGE},
+        variant="of someone not on the list",
+    ),
+    Row(
+        "lists:collaborator_remove",
+        "POST",
+        action(MANAGE),
+        args=lambda w: [w.published.pk, w.users["editor"].pk],
+    ),
+    Row(
+        "lists:invitation_new",
+        "POST",
+        action(MANAGE),
+        args=on_list,
+        data=lambda w: {"email": "new@example.edu", "role": MemberRole.EDIT},
+    ),
+    Row(
+        "lists:invitation_withdraw",
+        "POST",
+        action(MANAGE),
+        args=lambda w: [w.published.pk, w.invitation.pk],
+    ),
+    # The emailed link is the capability: anyone of the institution who holds it may join.
+    Row("lists:invitation", "GET", INSTITUTION, args=lambda w: [w.invitation.token]),
+    Row("lists:invitation", "POST", action(INSTITUTION), args=lambda w: [w.invitation.token]),
+    # -- editor ----------------------------------------------------------------
+    Row("editor:edit", "GET", EDIT, args=on_list),
+    Row("editor:edit", "GET", DRAFT, args=lambda w: [w.draft.pk], variant="draft"),
+    Row("editor:edit", "GET", OPEN_EDIT, args=lambda w: [w.open_list.pk], variant="open"),
+    Row(
+        "editor:section_add",
+        "POST",
+        action(EDIT),
+        args=on_list,
+        data=versioned(**{"new-name": "Week two"}),
+    ),
+    Row("editor:section", "GET", EDIT, args=lambda w: [w.published.pk, w.week1.pk]),
+    Row(
+        "editor:section",
+        "POST",
+        action(EDIT),
+        args=lambda w: [w.published.pk, w.week1.pk],
+        data=versioned(name="Week one"),
+    ),
+    Row(
+        "editor:section",
+        "GET",
+        EDIT_FOREIGN_ID,
+        args=lambda w: [w.published.pk, w.draft_section.pk],
+        variant="of the draft",
+    ),
+    Row(
+        "editor:section_move",
+        "POST",
+        action(EDIT),
+        args=lambda w: [w.published.pk, w.week1.pk],
+        data=versioned(direction="down"),
+    ),
+    Row(
+        "editor:section_delete",
+        "POST",
+        action(EDIT),
+        args=lambda w: [w.published.pk, w.week1.pk],
+        data=versioned(confirm="yes"),
+    ),
+    Row(
+        "editor:section_delete",
+        "POST",
+        EDIT_FOREIGN_ID,
+        args=lambda w: [w.published.pk, w.draft_section.pk],
+        data=versioned(confirm="yes"),
+        variant="of the draft",
+    ),
+    Row("editor:add", "GET", EDIT, args=on_list, query=lambda w: {"section": w.week1.pk}),
+    Row(
+        "editor:add",
+        "POST",
+        action(EDIT),
+        args=on_list,
+        data=versioned(section=lambda w: w.week1.pk, title="Added", secondary_type="BK"),
+    ),
+    Row(
+        "editor:add",
+        "GET",
+        EDIT_FOREIGN_ID,
+        args=on_list,
+        query=lambda w: {"section": w.draft_section.pk},
+        variant="into the draft's section",
+    ),
+    Row(
+        "editor:bulk",
+        "POST",
+        action(EDIT),
+        args=on_list,
+        data=versioned(citation=lambda w: w.visible.pk, action="delete", confirm="yes"),
+    ),
+    Row("editor:citation", "GET", EDIT, args=lambda w: [w.published.pk, w.visible.pk]),
+    Row(
+        "editor:citation",
+        "POST",
+        action(EDIT),
+        args=lambda w: [w.published.pk, w.visible.pk],
+        data=versioned(title="Retitled", secondary_type="BK"),
+    ),
+    Row(
+        "editor:citation",
+        "GET",
+        EDIT_FOREIGN_ID,
+        args=lambda w: [w.published.pk, w.draft_citation.pk],
+        variant="of the draft",
+    ),
+    Row(
+        "editor:move",
+        "POST",
+        action(EDIT),
+        args=lambda w: [w.published.pk, w.visible.pk],
+        data=versioned(direction="down"),
+    ),
+    Row(
+        "editor:move",
+        "POST",
+        EDIT_FOREIGN_ID,
+        args=lambda w: [w.published.pk, w.draft_citation.pk],
+        data=versioned(direction="down"),
+        variant="of the draft",
+    ),
+    Row(
+        "editor:move",
+        "POST",
+        INTO_DRAFT,
+        args=lambda w: [w.published.pk, w.visible.pk],
+        data=versioned(section=lambda w: w.draft_section.pk, position="end"),
+        variant="into the draft",
+    ),
+    Row(
+        "editor:delete",
+        "POST",
+        action(EDIT),
+        args=lambda w: [w.published.pk, w.visible.pk],
+        data=versioned(confirm="yes"),
+    ),
+    Row(
+        "editor:delete",
+        "POST",
+        EDIT_FOREIGN_ID,
+        args=lambda w: [w.published.pk, w.draft_citation.pk],
+        data=versioned(confirm="yes"),
+        variant="of the draft",
+    ),
+    Row(
+        "editor:duplicate",
+        "POST",
+        action(EDIT),
+        args=lambda w: [w.published.pk, w.visible.pk],
+        data=versioned(),
+    ),
+    Row(
+        "editor:copy",
+        "POST",
+        action(EDIT),
+        args=lambda w: [w.published.pk, w.visible.pk],
+        data=lambda w: {"section": w.later.pk},
+    ),
+    Row(
+        "editor:copy",
+        "POST",
+        INTO_DRAFT,
+        args=lambda w: [w.published.pk, w.visible.pk],
+        data=lambda w: {"section": w.draft_section.pk},
+        variant="into the draft",
+    ),
+    # -- imports ---------------------------------------------------------------
+    Row("imports:identify", "POST", action(EDIT), args=on_list, data=lambda w: {"identifier": ""}),
+    Row("imports:upload", "GET", EDIT, args=on_list),
+    Row("imports:upload", "POST", action(EDIT), args=on_list),
+    Row(
+        "imports:preview",
+        "GET",
+        EDIT,
+        args=lambda w: [w.published.pk, w.preview.token],
+        imports=True,
+    ),
+    Row(
+        "imports:preview",
+        "POST",
+        action(EDIT),
+        args=lambda w: [w.published.pk, w.preview.token],
+        data=lambda w: {"section": w.week1.pk, "entry": [0]},
+        imports=True,
+    ),
+    Row(
+        "imports:preview",
+        "POST",
+        EDIT_FOREIGN_ID,
+        args=lambda w: [w.published.pk, w.draft_preview.token],
+        data=lambda w: {"section": w.week1.pk, "entry": [0]},
+        imports=True,
+        variant="of the draft",
+    ),
+    Row(
+        "imports:done",
+        "GET",
+        EDIT,
+        args=lambda w: [w.published.pk, w.preview.token],
+        imports=True,
+    ),
+    Row(
+        "imports:done",
+        "GET",
+        EDIT_FOREIGN_ID,
+        args=lambda w: [w.published.pk, w.draft_preview.token],
+        imports=True,
+        variant="of the draft",
+    ),
+    # -- exports ---------------------------------------------------------------
+    Row("exports:export", "GET", READ, args=on_list),
+    Row("exports:export", "GET", DRAFT, args=lambda w: [w.draft.pk], variant="draft"),
+    Row("exports:export", "GET", PUBLIC, args=lambda w: [w.open_list.pk], variant="open"),
+    Row(
+        "exports:export",
+        "GET",
+        READ_FOREIGN_ID,
+        args=on_list,
+        query=lambda w: {"ids": w.draft_citation.pk},
+        variant="of the draft's item",
+    ),
+    Row(
+        "exports:export",
+        "GET",
+        HIDDEN_ITEM,
+        args=on_list,
+        query=lambda w: {"ids": w.inactive.pk},
+        variant="of an inactive item",
+    ),
+    Row("exports:download", "GET", READ, args=lambda w: [w.published.pk, "ris"]),
+    Row(
+        "exports:download",
+        "GET",
+        DRAFT,
+        args=lambda w: [w.draft.pk, "csv"],
+        variant="draft",
+    ),
+    # -- engagement ------------------------------------------------------------
+    # A JSON endpoint for the page's script: no sign-in page, just not found.
+    Row("engagement:list_state", "GET", {**READ, "anonymous": HIDDEN}, args=on_list),
+    Row("engagement:list_discussion", "GET", READ, args=on_list),
+    Row(
+        "engagement:list_discussion",
+        "POST",
+        TAKE_PART,
+        args=on_list,
+        data=lambda w: {"body": "A question"},
+    ),
+    Row(
+        "engagement:list_discussion",
+        "GET",
+        DRAFT,
+        args=lambda w: [w.draft.pk],
+        variant="draft",
+    ),
+    Row("engagement:done", "POST", TAKE_PART, args=lambda w: [w.visible.pk]),
+    Row(
+        "engagement:done",
+        "POST",
+        action(HIDDEN_ITEM) | {"anonymous": HIDDEN},
+        args=lambda w: [w.inactive.pk],
+        variant="inactive item",
+    ),
+    Row(
+        "engagement:done",
+        "POST",
+        OPEN_TAKE_PART,
+        args=lambda w: [w.open_citation.pk],
+        variant="open list",
+    ),
+    Row("engagement:like", "POST", TAKE_PART, args=lambda w: [w.visible.pk]),
+    Row("engagement:note", "GET", READ, args=lambda w: [w.visible.pk]),
+    Row(
+        "engagement:note",
+        "POST",
+        TAKE_PART,
+        args=lambda w: [w.visible.pk],
+        data=lambda w: {"text": "Mine"},
+    ),
+    Row(
+        "engagement:note",
+        "GET",
+        HIDDEN_ITEM,
+        args=lambda w: [w.inactive.pk],
+        variant="inactive item",
+    ),
+    Row(
+        "engagement:note",
+        "GET",
+        HIDDEN_ITEM,
+        args=lambda w: [w.not_yet_open.pk],
+        variant="item of a section not open yet",
+    ),
+    Row(
+        "engagement:note",
+        "GET",
+        DRAFT,
+        args=lambda w: [w.draft_citation.pk],
+        variant="draft item",
+    ),
+    Row("engagement:citation_discussion", "GET", READ, args=lambda w: [w.visible.pk]),
+    Row(
+        "engagement:citation_discussion",
+        "POST",
+        TAKE_PART,
+        args=lambda w: [w.visible.pk],
+        data=lambda w: {"body": "On this book"},
+    ),
+    Row(
+        "engagement:citation_discussion",
+        "GET",
+        HIDDEN_ITEM,
+        args=lambda w: [w.inactive.pk],
+        variant="inactive item",
+    ),
+    Row(
+        "engagement:discussion_close",
+        "POST",
+        MODERATE,
+        args=lambda w: [w.list_discussion.pk],
+    ),
+    Row("engagement:comment_hide", "POST", MODERATE, args=lambda w: [w.student_comment.pk]),
+    # Its author may delete a comment; the list's editors may delete any.
+    Row("engagement:comment_delete", "POST", TAKE_PART, args=lambda w: [w.student_comment.pk]),
+    Row(
+        "engagement:comment_delete",
+        "POST",
+        MODERATE,
+        args=lambda w: [w.instructor_comment.pk],
+        variant="of someone else",
+    ),
+    # -- discovery -------------------------------------------------------------
+    Row("discovery:cited", "GET", PUBLIC, query=lambda w: {"isbn": "9780141439549"}),
+    Row("discovery:cited-json", "GET", PUBLIC, query=lambda w: {"isbn": "9780141439549"}),
+    # Everyone signed in searches their own institution's catalogue.
+    Row("discovery:search", "GET", SIGNED_IN, query=lambda w: {"q": "Middlemarch"}),
+    Row(
+        "discovery:search",
+        "GET",
+        EDIT,
+        query=lambda w: {"q": "Middlemarch", "list": w.published.pk},
+        variant="for a list",
+    ),
+    Row(
+        "discovery:search",
+        "GET",
+        EDIT_FOREIGN_ID,
+        query=lambda w: {"list": w.published.pk, "section": w.draft_section.pk},
+        variant="for the draft's section",
+    ),
+    Row(
+        "discovery:add",
+        "POST",
+        action(EDIT),
+        args=on_list,
+        data=versioned(record_id=lambda w: w.record_id, section=lambda w: w.week1.pk),
+    ),
+    Row(
+        "discovery:add",
+        "POST",
+        EDIT_FOREIGN_ID,
+        args=on_list,
+        data=versioned(record_id=lambda w: w.record_id, section=lambda w: w.draft_section.pk),
+        variant="into the draft's section",
+    ),
+]
+
+
+# ---------------------------------------------------------------------------
+# Running a row
+
+
+def database_state() -> dict[str, list[tuple]]:
+    """Every row of every Readings table (sign-in times aside), to prove nothing changed."""
+    state = {}
+    for model in apps.get_models(include_auto_created=True):
+        if not model._meta.app_config.name.startswith("readings."):
+            continue
+        columns = [f.attname for f in model._meta.concrete_fields if f.name != "last_login"]
+        state[model._meta.label] = list(model.objects.order_by("pk").values_list(*columns))
+    return state
+
+
+def changed_tables(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> list[str]:
+    return sorted(label for label in before if before[label] != after[label])
+
+
+def outcome(response) -> str:
+    login = reverse("accounts:login")
+    if response.status_code == 302 and response["Location"].startswith(login):
+        return SIGN_IN
+    return str(response.status_code)
+
+
+def matches(expected: str, got: str) -> bool:
+    if expected == DONE:
+        return got not in REFUSALS and got not in ("405", "500")
+    return got == expected
+
+
+def request(client, row: Row, w: World):
+    url = reverse(row.name, args=row.args(w))
+    if row.method == "GET":
+        return client.get(url, row.query(w))
+    return client.post(url, row.data(w))
+
+
+def run_row(client, row: Row, w: World) -> list[str]:
+    """Each role in turn; answers that differ from the design, and refused writes that wrote."""
+    wrong = []
+    before = database_state() if row.method == "POST" else None
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(w.users[role])
+        if row.imports:
+            with_imports_in_session(client, w)
+        expected = row.expect[role]
+        savepoint = transaction.savepoint()
+        try:
+            response = request(client, row, w)
+            response.close()
+            got = outcome(response)
+            if not matches(expected, got):
+                wrong.append(f"{role}: expected {expected}, got {got}")
+            if before is not None and got in REFUSALS:
+                if changes := changed_tables(before, database_state()):
+                    wrong.append(f"{role}: refused with {got} but changed {changes}")
+        except Exception as exc:  # noqa: BLE001 - a crash is one more wrong answer
+            wrong.append(f"{role}: expected {expected}, raised {exc!r}")
+        finally:
+            transaction.savepoint_rollback(savepoint)
+            cache.clear()
+    return wrong
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_each_role_gets_the_designed_answer(client, world, row):
+    assert run_row(client, row, world) == []
+
+
+# ---------------------------------------------------------------------------
+# The matrix covers the site
+
+
+def url_names(resolver=None, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            names |= url_names(pattern, inner)
+        elif namespace in NAMESPACES and pattern.name:
+            names.add(f"{namespace}:{pattern.name}")
+    return names
+
+
+def test_every_url_of_the_site_has_a_row_in_the_matrix():
+    assert sorted(url_names() - {row.name for row in ROWS}) == []
+
+
+def test_every_row_of_the_matrix_names_a_url_of_the_site():
+    assert sorted({row.name for row in ROWS} - url_names()) == []
+
+
+def test_every_row_gives_an_answer_for_every_role():
+    incomplete = [row.id for row in ROWS if set(row.expect) != set(ROLES)]
+    assert incomplete == []
+
+
+# ---------------------------------------------------------------------------
+# Identifiers in URLs reach only their own list's data
+
+
+@pytest.fixture
+def admin_client(client, world):
+    client.force_login(world.users["administrator"])
+    return client
+
+
+def test_a_bulk_delete_under_one_list_leaves_another_lists_citations_alone(admin_client, world):
+    url = reverse("editor:bulk", args=[world.published.pk])
+    admin_client.post(
+        url,
+        {
+            "version": world.version(),
+            "action": "delete",
+            "confirm": "yes",
+            "citation": [world.draft_citation.pk],
+        },
+    )
+    assert Citation.objects.filter(pk=world.draft_citation.pk).exists()
+    assert world.version(world.draft) == world.draft.version
+
+
+def test_a_bulk_move_under_one_list_does_not_take_another_lists_citations(admin_client, world):
+    url = reverse("editor:bulk", args=[world.published.pk])
+    admin_client.post(
+        url,
+        {
+            "version": world.version(),
+            "action": "move",
+            "section": world.week1.pk,
+            "citation": [world.draft_citation.pk],
+        },
+    )
+    assert Citation.objects.get(pk=world.draft_citation.pk).section_id == world.draft_section.pk
+
+
+def test_withdrawing_under_one_list_leaves_another_lists_invitation_open(admin_client, world):
+    url = reverse("lists:invitation_withdraw", args=[world.published.pk, world.draft_invitation.pk])
+    admin_client.post(url)
+    assert ListInvitation.objects.filter(pk=world.draft_invitation.pk).exists()
+
+
+def test_an_export_of_one_list_never_carries_another_lists_items(admin_client, world):
+    url = reverse("exports:download", args=[world.published.pk, "ris"])
+    ids = f"{world.visible.pk},{world.draft_citation.pk}"
+    response = admin_client.get(url, {"ids": ids})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "The Age of Extremes" in body
+    assert "Draft-only reading" not in body
+
+
+# ---------------------------------------------------------------------------
+# Private notes stay private
+
+
+def test_a_students_private_note_is_shown_to_no_one_else(client, world, make_user, campus):
+    classmate = make_user("mate")
+    from readings.courses.services import course_enroll
+
+    course_enroll(course=campus.course, user=classmate)
+    url = reverse("engagement:note", args=[world.visible.pk])
+    for who in (classmate, world.users["instructor"], world.users["administrator"]):
+        client.force_login(who)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "My own thought" not in response.content.decode(), who.username
+    state_url = reverse("engagement:list_state", args=[world.published.pk])
+    client.force_login(world.users["instructor"])
+    assert "My own thought" not in client.get(state_url).content.decode()
+    assert PrivateNote.objects.filter(text="My own thought").count() == 1
+
+
+def test_a_draft_stays_hidden_from_students_until_published(client, world):
+    client.force_login(world.users["student"])
+    assert client.get(reverse("lists:detail", args=[world.draft.pk])).status_code == 404
+    home = client.get(reverse("courses:home")).content.decode()
+    assert "Next year" not in home
+    course = client.get(reverse("courses:detail", args=[world.course_id])).content.decode()
+    assert "Next year" not in course
