@@ -13,6 +13,8 @@ urlpatterns = [
     path("lists/", include("readings.citations.import_urls")),
     path("lists/", include("readings.citations.export_urls")),
     path("engagement/", include("readings.engagement.urls")),
+    path("readiness/", include("readings.readiness.urls")),
+    path("readiness/", include("readings.readiness.check_urls")),
     path("loads/", include("readings.loaders.urls")),
     path("lti/", include("readings.lti.urls")),
     path("discovery/", include("readings.discovery.urls")),
