@@ -25,6 +25,7 @@ BENCHMARKS = {
     "lti_launch": "bench.lti_launch",
     "discovery": "bench.discovery",
     "discovery_cited": "bench.discovery_cited",
+    "editor_open": "bench.editor_open",
 }
 
 

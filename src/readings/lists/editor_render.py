@@ -2,16 +2,18 @@
 
 Through the template engine each row cost about 2 ms (includes, tags and
 translations resolved per row); here the labels are translated once per page
-and every value is escaped by format_html/escape as the templates would.
+and every value that is not already safe HTML is escaped with html.escape, as
+Django's escape and the templates do (format_html itself cost a third of the
+page's server time).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html import escape
 
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,14 @@ class Labels:
     hidden: str
     edit: str
     move: str
+    # A list shows a handful of tags hundreds of times: each badge is rendered once a page.
+    badges: dict[int, str] = field(default_factory=dict)
+
+    def badge(self, tag) -> str:
+        html = self.badges.get(tag.pk)
+        if html is None:
+            html = self.badges[tag.pk] = tag_badge(tag)
+        return html
 
     @classmethod
     def current(cls) -> Labels:
@@ -49,65 +59,41 @@ class Labels:
 def item_html(row: CitationRow, *, cbase: str, labels: Labels) -> SafeString:
     c = row.citation
     pk = c.pk
+    hidden = " is-hidden" if row.hidden else ""
+    kind = escape(labels.kinds.get(c.secondary_type, c.secondary_type))
     parts = [
-        format_html(
-            '<li class="ed-item{}" id="c{}" data-id="{}">'
-            '<input type="checkbox" class="ed-pick" name="citation" value="{}" form="bulk"'
-            ' aria-labelledby="r{}"><div class="ed-body">'
-            '<p class="ed-ref" id="r{}"><span class="kind">{}</span> {}</p>',
-            " is-hidden" if row.hidden else "",
-            pk,
-            pk,
-            pk,
-            pk,
-            pk,
-            labels.kinds.get(c.secondary_type, c.secondary_type),
-            reference_html(c),
-        )
+        f'<li class="ed-item{hidden}" id="c{pk}" data-id="{pk}">'
+        f'<input type="checkbox" class="ed-pick" name="citation" value="{pk}" form="bulk"'
+        f' aria-labelledby="r{pk}"><div class="ed-body">'
+        f'<p class="ed-ref" id="r{pk}"><span class="kind">{kind}</span> {reference_html(c)}</p>'
     ]
-    meta = [tag_badge(tag) for tag in row.tags]
+    meta = [labels.badge(tag) for tag in row.tags]
     if c.due_date:
-        meta.append(
-            format_html(
-                ' <span class="due">{} {}</span>', labels.read_by, date_format(c.due_date, "j M Y")
-            )
-        )
+        due = escape(date_format(c.due_date, "j M Y"))
+        meta.append(f' <span class="due">{escape(labels.read_by)} {due}</span>')
     if c.read_by_week:
-        meta.append(
-            format_html(' <span class="due">{}</span>', labels.week % {"n": c.read_by_week})
-        )
+        meta.append(f' <span class="due">{escape(labels.week % {"n": c.read_by_week})}</span>')
     if meta:
-        parts.append(mark_safe('<p class="ed-meta">' + "".join(meta) + "</p>"))
+        parts.append('<p class="ed-meta">' + "".join(meta) + "</p>")
     if c.public_note:
         # nh3 output: safe HTML (cleaned on write too; again here for older rows).
-        parts.append(mark_safe('<div class="note">' + sanitize_note(c.public_note) + "</div>"))
+        parts.append('<div class="note">' + sanitize_note(c.public_note) + "</div>")
     if c.instructor_note:
         parts.append(
-            format_html(
-                '<p class="private-note"><strong>{}</strong> {}</p>',
-                labels.private_note,
-                c.instructor_note,
-            )
+            f'<p class="private-note"><strong>{escape(labels.private_note)}</strong>'
+            f" {escape(c.instructor_note)}</p>"
         )
     if row.hidden:
-        parts.append(
-            format_html('<p class="hidden-why">{} {}.</p>', labels.hidden, "; ".join(row.hidden))
-        )
+        reasons = escape("; ".join(row.hidden))
+        parts.append(f'<p class="hidden-why">{escape(labels.hidden)} {reasons}.</p>')
+    url = escape(cbase)
     parts.append(
-        format_html(
-            '</div><div class="ed-actions">'
-            '<a href="{}{}/" data-dialog aria-describedby="r{}">{}</a>'
-            '<button type="button" class="ed-move js-only secondary" aria-describedby="r{}">{}'
-            "</button></div></li>",
-            cbase,
-            pk,
-            pk,
-            labels.edit,
-            pk,
-            labels.move,
-        )
+        f'</div><div class="ed-actions">'
+        f'<a href="{url}{pk}/" data-dialog aria-describedby="r{pk}">{escape(labels.edit)}</a>'
+        f'<button type="button" class="ed-move js-only secondary" aria-describedby="r{pk}">'
+        f"{escape(labels.move)}</button></div></li>"
     )
-    return mark_safe("".join(parts))
+    return mark_safe("".join(parts))  # all values above escaped or already safe
 
 
 def items_html(rows: Iterable[CitationRow], *, cbase: str) -> SafeString:
