@@ -27,6 +27,7 @@ from readings.courses.services import course_create, course_enroll
 from readings.demo import content, people, structure
 from readings.demo.catalogue_records import demo_catalogue_prepare
 from readings.demo.engagement import build_engagement
+from readings.demo.readiness import build_readiness_plan
 from readings.institutions.models import (
     AcademicDepartment,
     Institution,
@@ -88,6 +89,7 @@ def build_demo(
         content.build_lists(
             institution=institution, courses=courses, users=users, today=today, rng=rng, say=say
         )
+        build_readiness_plan(institution, users, today)
         _template_list(institution, users["librarian"])
         build_engagement(users=users, rng=rng, say=say)
         _lms_simulator(institution, say)

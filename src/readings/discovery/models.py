@@ -81,3 +81,35 @@ class CatalogueRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.record_id}: {self.title[:60]}"
+
+
+class SearchRecord(models.Model):
+    """One catalogue search and how it went: the go-live check's evidence and error rate.
+
+    Written once per search (a single insert); the query text is kept short.
+    """
+
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(db_index=True)
+    source = models.CharField(max_length=100)
+    query = models.CharField(max_length=300)
+    total = models.PositiveIntegerField(default=0)
+    # Empty when the catalogue answered; its message when it could not.
+    error = models.TextField(blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    # Run from the readiness page or command to prove the catalogue answers.
+    is_test = models.BooleanField(default=False)
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["institution", "created_at"], name="discovery_search_when"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.query} ({self.total})"

@@ -11,9 +11,10 @@ from readings.citations import identifiers
 from readings.citations.models import Citation
 from readings.core.exceptions import Forbidden, InvalidInput, NotFound
 from readings.courses.access import can_view_course
-from readings.discovery.backends import CatalogueUnavailable, backend_for, parse_query
+from readings.discovery.backends import CatalogueUnavailable, parse_query
 from readings.discovery.marc import Holding, Record
 from readings.discovery.models import CatalogueRecord
+from readings.discovery.recording import search_recorded
 from readings.institutions.models import Institution
 from readings.lists.access import AnyUser, access_list_by_id, visible_lists
 from readings.lists.models import ListCourse, ReadingList, Section
@@ -149,17 +150,26 @@ class CatalogueSearchPage:
 
 
 def catalogue_search_page(
-    *, institution: Institution, text: str, page: str | None
+    *, institution: Institution, text: str, page: str | None, user: AnyUser | None = None
 ) -> CatalogueSearchPage:
-    """One page of results from the institution's catalogue; a failure becomes a message."""
+    """One page of results from the institution's catalogue; a failure becomes a message.
+
+    The search is recorded (``discovery.recording``): one insert, the evidence
+    of the readiness check ``discovery_search`` and of the production error rate.
+    """
     number = _page_number(page)
     result = CatalogueSearchPage(query=" ".join(text.split())[:300], number=number)
     if not result.query:
         return result
     start = (number - 1) * SEARCH_PAGE_SIZE + 1
     try:
-        found = backend_for(institution).search(
-            parse_query(result.query), start=start, limit=SEARCH_PAGE_SIZE
+        found = search_recorded(
+            institution=institution,
+            query=parse_query(result.query),
+            text=result.query,
+            start=start,
+            limit=SEARCH_PAGE_SIZE,
+            user=user,
         )
     except InvalidInput:
         result.error = "Type a word of the title, an author's name, a subject or an ISBN."

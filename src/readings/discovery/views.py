@@ -69,6 +69,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         institution=request.user.institution,
         text=request.GET.get("q", ""),
         page=request.GET.get("page"),
+        user=request.user,
     )
     context = {"page": page, "target": target, "here": _search_query(request, target)}
     return render(request, "discovery/search.html", context)

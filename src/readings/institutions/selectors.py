@@ -19,6 +19,8 @@ SETTING_DEFAULTS: dict[str, Any] = {
     "rollover_list_status": "BeingPrepared",
     "course_date_format": "auto",
     "link_resolver_url": "",
+    # The institution's own host name (readings.example.edu), for the readiness `domain` check.
+    "host": "",
 }
 
 

@@ -96,6 +96,15 @@ class ReadingList(TimeStampedModel):
     # Optimistic lock: every change to the list or its content bumps it, and a
     # write that names an older version is refused (see lists.services).
     version = models.PositiveIntegerField(default=1)
+    # An instructor (or editor) said the list is ready for students: go-live evidence.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["name"]

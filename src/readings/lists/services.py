@@ -169,6 +169,22 @@ def list_send_to_library(*, list_id: int, expected_version: int | None = None) -
 
 
 @transaction.atomic
+def list_mark_reviewed(
+    *, list_id: int, user: User, expected_version: int | None = None
+) -> ReadingList:
+    """Record that someone who may edit the list reviewed it for students (go-live evidence).
+
+    Marking again moves the date forward: the latest review is the one that counts.
+    """
+    reading_list = list_lock(list_id=list_id, expected_version=expected_version)
+    reading_list.reviewed_at = timezone.now()
+    reading_list.reviewed_by = user
+    reading_list.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
+    list_bump(reading_list)
+    return reading_list
+
+
+@transaction.atomic
 def list_link_course(
     *, reading_list: ReadingList, course: Course, expected_version: int | None = None
 ) -> None:

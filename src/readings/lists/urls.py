@@ -1,6 +1,6 @@
 from django.urls import path
 
-from readings.lists import collaborator_views, manage_views, views
+from readings.lists import collaborator_views, manage_views, review_views, views
 
 app_name = "lists"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:list_id>/syllabus/", manage_views.syllabus_download, name="syllabus"),
     path("<int:list_id>/publication/", manage_views.list_publication, name="publication"),
     path("<int:list_id>/send-to-library/", manage_views.list_library, name="send_to_library"),
+    path("<int:list_id>/review/", review_views.list_review, name="review"),
     path("<int:list_id>/delete/", manage_views.list_delete_page, name="delete"),
     path("<int:list_id>/collaborators/", collaborator_views.collaborators, name="collaborators"),
     path(

@@ -63,6 +63,9 @@ class Plan(TimeStampedModel):
     go_live_term = models.ForeignKey(
         "institutions.Term", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The day the tasks were last laid out: the runway is measured from it, so a
+    # plan made six weeks out keeps saying it was short once the weeks pass.
+    scheduled_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
