@@ -108,11 +108,18 @@ class LoaderRun:
         command = [*READINGS, "load", kind, str(path), "--institution"]
         command += [fixtures.LOADER_INSTITUTION, "--report", str(report), *extra]
         print(f"{' '.join(command[3:])} …", file=sys.stderr)
-        seconds, peak, status = run_measured(command, env=self.env, log=self.work / "load.log")
+        log = self.work / "load.log"
+        start = log.stat().st_size if log.exists() else 0
+        seconds, peak, status = run_measured(command, env=self.env, log=log)
         data = json.loads(report.read_text()) if report.exists() else {}
         if status != expect or data.get("errors"):
             errors = data.get("errors", [])[:3]
-            raise BenchError(f"{' '.join(command[3:])}: exit {status}, first errors {errors}")
+            # A load that stops before writing its report says why only on its output.
+            said = _last_lines(log, start)
+            raise BenchError(
+                f"{' '.join(command[3:])}: exit {status}, first errors {errors}"
+                + (f"; its last output:\n{said}" if said else "")
+            )
         print(f"  {seconds:.1f} s, peak {peak:.0f} MiB", file=sys.stderr)
         return Timed(seconds, peak, data)
 
@@ -202,6 +209,14 @@ def run_measured(command: list[str], *, env: dict[str, str], log: Path) -> tuple
         seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     return seconds, usage.ru_maxrss / 1024, process.returncode  # ru_maxrss is in KiB
+
+
+def _last_lines(log: Path, start: int, count: int = 5) -> str:
+    """The last lines one process wrote to ``log`` from byte ``start`` on."""
+    with log.open("rb") as handle:
+        handle.seek(start)
+        text = handle.read().decode("utf-8", "replace")
+    return "\n".join(line.rstrip() for line in text.splitlines()[-count:])
 
 
 def tsv_rows(path: Path, *, skip_header: bool = True) -> Iterator[list[str]]:

@@ -57,3 +57,21 @@ def test_generated_list_file_loads_clean_into_the_generated_courses(
 
 def test_generated_list_file_has_the_loaders_columns_in_order():
     assert list(LIST_COLUMNS) == list(COLUMNS)
+
+
+def test_a_failed_load_is_shown_with_what_its_own_process_last_said(tmp_path):
+    from bench.course_load import _last_lines
+
+    log = tmp_path / "load.log"
+    log.write_text("Applied.\n")
+    start = log.stat().st_size
+    with log.open("a") as out:
+        out.write("Checked lists.txt (5 rows).\n")
+        out.write("readings: cannot use the database (table t has no column named c).\n")
+
+    said = _last_lines(log, start)
+
+    assert said == (
+        "Checked lists.txt (5 rows).\n"
+        "readings: cannot use the database (table t has no column named c)."
+    )

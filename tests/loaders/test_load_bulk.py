@@ -19,7 +19,7 @@ from readings.courses.models import Course
 from readings.institutions.models import Institution
 from readings.lists.models import ReadingList
 from readings.loaders.course_load import CourseLoader
-from readings.loaders.models import LoadStatus
+from readings.loaders.models import Load, LoadStatus
 from readings.loaders.runs import LoadOptions
 from readings.loaders.services import courses_load, lists_load
 
@@ -171,3 +171,81 @@ def test_rows_written_in_bulk_get_the_model_defaults_of_the_columns_a_file_has_n
     assert reading_list.created_at is not None and reading_list.updated_at is not None
     assert citation.authors and citation.position >= 0
     assert course.created_at is not None and course.rolled_from_id is None
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches and statements a few rows long, so a small file takes the paths of a large one."""
+    from readings.loaders import inserts, list_load
+
+    monkeypatch.setattr(list_load, "BATCH_ROWS", 100)
+    monkeypatch.setattr(inserts, "_MAX_PARAMS", 300)
+
+
+def test_a_list_file_of_many_batches_is_applied_whole_in_order(
+    bench_institution, tmp_path, small_batches
+):
+    courses, lists = tmp_path / "c.tsv", tmp_path / "l.tsv"
+    write_course_file(courses, rows=list_file_lists(700, PER_LIST), instructors=20)
+    write_list_file(lists, citations=700, per_list=PER_LIST, instructors=20)
+    courses_load(institution=bench_institution, path=courses)
+
+    load = lists_load(institution=bench_institution, path=lists)
+
+    assert load.status == LoadStatus.APPLIED, load.report["errors"][:3]
+    loaded = ReadingList.objects.filter(code__startswith="LST-")
+    assert loaded.count() == list_file_lists(700, PER_LIST)
+    rows = Citation.objects.filter(reading_list__in=loaded).values_list(
+        "original_system_id",
+        "reading_list_id",
+        "section__reading_list_id",
+        "section_id",
+        "position",
+    )
+    assert len(rows) == 700
+    assert all(list_id == section_list_id for _, list_id, section_list_id, _, _ in rows)
+    by_section: dict[int, list[tuple[int, str]]] = {}
+    for original, _, _, section_id, position in rows:
+        by_section.setdefault(section_id, []).append((position, original))
+    for citations in by_section.values():
+        citations.sort()
+        # Contiguous positions, in the order of the file's rows.
+        assert [p for p, _ in citations] == list(range(len(citations)))
+        assert [o for _, o in citations] == sorted(o for _, o in citations)
+
+
+def test_a_database_error_in_a_later_batch_applies_nothing_and_is_recorded(
+    bench_institution, tmp_path, small_batches, monkeypatch
+):
+    from django.db import OperationalError
+
+    from readings.loaders.list_load import ListLoader
+
+    courses, lists = tmp_path / "c.tsv", tmp_path / "l.tsv"
+    write_course_file(courses, rows=list_file_lists(500, PER_LIST), instructors=20)
+    write_list_file(lists, citations=500, per_list=PER_LIST, instructors=20)
+    courses_load(institution=bench_institution, path=courses)
+    write = ListLoader._write
+    written = []
+
+    def write_then_fail_on_the_third_batch(self, plans):
+        written.append(len(plans))
+        if len(written) == 3:
+            # What an older schema gives (a column the code has and the table not).
+            raise OperationalError("table lists_readinglist has no column named reviewed_at")
+        write(self, plans)
+
+    monkeypatch.setattr(ListLoader, "_write", write_then_fail_on_the_third_batch)
+
+    with pytest.raises(OperationalError):
+        lists_load(institution=bench_institution, path=lists)
+
+    assert len(written) == 3
+    assert not ReadingList.objects.filter(code__startswith="LST-").exists()
+    assert not Citation.objects.exists()
+    load = Load.objects.get(kind="lists")
+    assert load.status == LoadStatus.FAILED
+    assert load.report["errors"][0]["message"] == (
+        "The database refused the apply (table lists_readinglist has no column named "
+        "reviewed_at); nothing was applied."
+    )

@@ -173,3 +173,22 @@ def test_load_history_lists_the_newest_load_first(uni, course_file):
         LoadStatus.APPLIED,
         LoadStatus.CHECKED,
     ]
+
+
+def test_a_database_missing_a_migration_is_refused_before_the_file_is_read(
+    uni, course_file, capsys
+):
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    latest = MigrationRecorder(connection).migration_qs.filter(app="loaders").latest("id")
+    latest.delete()  # as if the code were updated and 'readings migrate' not run
+
+    status = run("courses", str(course_file([course("HIST101")])))
+
+    err = capsys.readouterr().err
+    assert status == 2
+    assert f"loaders.{latest.name}" in err
+    assert "run 'readings migrate' first. Nothing was loaded." in err
+    assert not Load.objects.exists()
+    assert not Course.objects.exists()

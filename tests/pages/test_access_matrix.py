@@ -8,14 +8,19 @@ redirect for the signed-out where signing in could help. Refused actions must
 leave the database exactly as it was; allowed ones are rolled back after each
 role so every role meets the same campus.
 
+The implementation plan (readiness) and the file loads (loaders) have a
+campus of their own, built only for their rows (the ``plans`` fixture).
+
 A URL added to one of the namespaces below without a row here fails
 ``test_every_url_of_the_site_has_a_row_in_the_matrix``.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,10 +43,37 @@ from readings.engagement.services import (
     discussion_get_or_create,
     private_note_save,
 )
+from readings.institutions.models import Institution
+from readings.institutions.services import processing_department_create
 from readings.lists.models import ListInvitation, MemberRole, ReadingList, Section
 from readings.lists.services import invitation_create, list_set_syllabus, member_set
+from readings.loaders.course_rows import COLUMNS
+from readings.loaders.models import Load, LoadStatus
+from readings.loaders.runs import LoadOptions
+from readings.loaders.services import courses_load
+from readings.readiness.models import LogEntry, Phase, Plan, Task, TeamMember, TeamRole
+from readings.readiness.services import (
+    institution_today,
+    log_entry_create,
+    plan_create_or_redate,
+    task_create,
+    team_member_add,
+)
 
-NAMESPACES = ("lists", "editor", "imports", "exports", "engagement", "discovery", "courses")
+NAMESPACES = (
+    "lists",
+    "editor",
+    "imports",
+    "exports",
+    "engagement",
+    "discovery",
+    "courses",
+    "readiness",
+    "readiness_checks",
+    "loaders",
+)
+# Their rows need the plans and loads of the ``plans`` fixture.
+PLAN_NAMESPACES = ("readiness", "readiness_checks", "loaders")
 
 ROLES = (
     "anonymous",
@@ -200,9 +232,72 @@ READ_FOREIGN_ID = replace(READ, OK, HIDDEN)
 # Moving or copying into the draft: only those who edit the draft too.
 INTO_DRAFT = action({**EDIT, "editor": HIDDEN, "manager": HIDDEN})
 
+# The implementation plan. Its team (the ``plans`` fixture): the "can edit"
+# collaborator is the sponsor, the "can manage" one the project manager, the
+# instructor the instructors' representative. Administrators and the team see
+# the plan, administrators, sponsor and project manager change it, no one else
+# may know it exists (a librarian off the team included). The pages without an
+# id in their URL show the visitor's own institution's plan: the other
+# institution's administrator opens theirs.
+PLAN = answers(
+    anonymous=SIGN_IN,
+    student=HIDDEN,
+    other_student=HIDDEN,
+    instructor=OK,
+    other_instructor=HIDDEN,
+    editor=OK,
+    manager=OK,
+    librarian=HIDDEN,
+    administrator=OK,
+    outsider=HIDDEN,
+    outside_admin=OK,
+)
+PLAN_MANAGE = {**PLAN, "instructor": FORBIDDEN}
+# A task, team member or log entry of this institution's plan, named by id.
+PLAN_ITEM = {**PLAN, "outside_admin": HIDDEN}
+PLAN_ITEM_MANAGE = {**PLAN_MANAGE, "outside_admin": HIDDEN}
+# The same of the other institution's plan: theirs alone.
+FOREIGN_PLAN_ITEM = {**replace(PLAN_ITEM, OK, HIDDEN), "outside_admin": OK}
+# Vouching for the course data takes library staff who see the plan.
+CONFIRM_COURSES = action(
+    {**PLAN_ITEM, "instructor": FORBIDDEN, "editor": FORBIDDEN, "manager": FORBIDDEN}
+)
+# File loads: the institution's library staff (librarians and administrators) only.
+LOADS = answers(
+    anonymous=SIGN_IN,
+    student=HIDDEN,
+    other_student=HIDDEN,
+    instructor=HIDDEN,
+    other_instructor=HIDDEN,
+    editor=HIDDEN,
+    manager=HIDDEN,
+    librarian=OK,
+    administrator=OK,
+    outsider=HIDDEN,
+    outside_admin=OK,  # the loads of their own institution
+)
+A_LOAD = {**LOADS, "outside_admin": HIDDEN}
+FOREIGN_LOAD = {**replace(A_LOAD, OK, HIDDEN), "outside_admin": OK}
+
 
 # ---------------------------------------------------------------------------
 # The campus
+
+
+@dataclass
+class Plans:
+    """This institution's plan and loads, and the other institution's, named by id in URLs."""
+
+    plan: Plan
+    instructors_task: Task  # the instructor's own, by their team role
+    it_task: Task  # no one's of the matrix
+    member: TeamMember
+    entry: LogEntry
+    load: Load  # the latest applied course load
+    foreign_task: Task
+    foreign_member: TeamMember
+    foreign_entry: LogEntry
+    foreign_load: Load
 
 
 @dataclass
@@ -228,6 +323,7 @@ class World:
     record_id: str
     preview: importing.Preview
     draft_preview: importing.Preview
+    plans: Plans | None = None  # set by the ``plans`` fixture, for the rows that need it
 
     def version(self, reading_list: ReadingList | None = None) -> int:
         pk = (reading_list or self.published).pk
@@ -314,6 +410,69 @@ def world(campus, make_user, other_institution, settings, tmp_path) -> World:
     )
 
 
+def course_file(path: Path, code: str) -> Path:
+    """A one-course course-loader file."""
+    cells = {
+        "COURSE_CODE": code,
+        "SECTION_ID": "1",
+        "COURSE_TITLE": f"Course {code}",
+        "PROC_DEPT": "LIB",
+        "START_DATE": "2030-09-01",
+        "END_DATE": "2030-12-15",
+    }
+    row = "\t".join(cells.get(column, "") for column in COLUMNS)
+    path.write_text("\t".join(COLUMNS) + "\n" + row + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def plans(world, make_user, other_institution, tmp_path) -> Plans:
+    users = world.users
+    institution = world.published.institution
+
+    def plan_of(inst: Institution) -> Plan:
+        go_live = institution_today(inst) + datetime.timedelta(weeks=12)
+        return plan_create_or_redate(institution=inst, go_live_date=go_live, by=None).plan
+
+    def task_of(plan: Plan, title: str, role: str) -> Task:
+        return task_create(
+            plan=plan, by=None, title=title, phase=Phase.BUILD, responsible_role=role
+        )
+
+    def entry_of(plan: Plan) -> LogEntry:
+        return log_entry_create(plan=plan, by=None, kind="risk", title="Staff away in August")
+
+    def load_of(inst: Institution, code: str, *, dry_run: bool) -> Load:
+        processing_department_create(institution=inst, code="LIB", name="Library")
+        path = course_file(tmp_path / f"courses-{code}.tsv", code)
+        return courses_load(institution=inst, path=path, options=LoadOptions(dry_run=dry_run))
+
+    plan = plan_of(institution)
+    team = {"editor": TeamRole.SPONSOR, "manager": TeamRole.PROJECT_MANAGER}
+    for who, role in team.items():
+        team_member_add(plan=plan, user=users[who], role=role, by=None)
+    member = team_member_add(plan=plan, user=users["instructor"], role=TeamRole.INSTRUCTOR, by=None)
+    foreign_plan = plan_of(other_institution)
+    foreign_sponsor = make_user("osponsor", inst=other_institution)
+    load = load_of(institution, "LOAD101", dry_run=False)
+    assert load.status == LoadStatus.APPLIED, load.report
+    world.plans = Plans(
+        plan=plan,
+        instructors_task=task_of(plan, "Tell colleagues about Readings", TeamRole.INSTRUCTOR),
+        it_task=task_of(plan, "Set up single sign-on", TeamRole.IT),
+        member=member,
+        entry=entry_of(plan),
+        load=load,
+        foreign_task=task_of(foreign_plan, "Their own task", TeamRole.INSTRUCTOR),
+        foreign_member=team_member_add(
+            plan=foreign_plan, user=foreign_sponsor, role=TeamRole.SPONSOR, by=None
+        ),
+        foreign_entry=entry_of(foreign_plan),
+        foreign_load=load_of(other_institution, "THEIRS1", dry_run=True),
+    )
+    return world.plans
+
+
 def with_imports_in_session(client, w: World, what: str) -> None:
     """Every role holds the import previews (or results), so only access can stop them."""
     session = client.session
@@ -364,6 +523,39 @@ def versioned(**extra: Any) -> Callable[[World], dict]:
     return data
 
 
+def in_weeks(w: World, weeks: int) -> str:
+    today = institution_today(w.published.institution)
+    return (today + datetime.timedelta(weeks=weeks)).isoformat()
+
+
+def task_fields(role: str) -> dict:
+    """A whole task form; a team member's form reads only the status and the notes."""
+    return {
+        "title": "Renamed task",
+        "phase": Phase.BUILD,
+        "side": "institution",
+        "responsible_role": role,
+        "status": "in_progress",
+        "notes": "Under way",
+    }
+
+
+def log_fields() -> dict:
+    return {
+        "kind": "issue",
+        "title": "Proxy down",
+        "likelihood": "low",
+        "impact": "high",
+        "status": "open",
+    }
+
+
+def upload_fields() -> dict:
+    """A fresh upload for each role (a file is read once)."""
+    file = SimpleUploadedFile("courses.tsv", ("\t".join(COLUMNS) + "\n").encode())
+    return {"kind": "courses", "mode": "dry_run", "file": file}
+
+
 ROWS = [
     # -- courses -------------------------------------------------------------
     Row("courses:home", "GET", SIGNED_IN),
@@ -394,6 +586,16 @@ ROWS = [
         data=versioned(publication_status="DRAFT"),
     ),
     Row("lists:send_to_library", "POST", action(EDIT), args=on_list, data=versioned()),
+    # Marking a list reviewed is go-live evidence: those who edit it vouch for it.
+    Row("lists:review", "POST", action(EDIT), args=on_list, data=versioned()),
+    Row(
+        "lists:review",
+        "POST",
+        action(DRAFT),
+        args=lambda w: [w.draft.pk],
+        data=lambda w: {"version": w.version(w.draft)},
+        variant="draft",
+    ),
     Row("lists:delete", "GET", MANAGE, args=on_list),
     Row("lists:delete", "POST", action(MANAGE), args=on_list, data=versioned()),
     # -- lists: collaborators and invitations ---------------------------------
@@ -828,6 +1030,186 @@ ROWS = [
         data=versioned(record_id=lambda w: w.record_id, section=lambda w: w.draft_section.pk),
         variant="into the draft's section",
     ),
+    # -- readiness: the implementation plan -------------------------------------
+    Row("readiness:dashboard", "GET", PLAN),
+    Row(
+        "readiness:go_live",
+        "POST",
+        action(PLAN_MANAGE),
+        data=lambda w: {"go_live_date": in_weeks(w, 20)},
+    ),
+    Row("readiness:ics", "GET", PLAN),
+    Row("readiness:csv", "GET", PLAN),
+    Row("readiness:my_tasks", "GET", PLAN),
+    Row("readiness:task_add", "GET", PLAN_MANAGE),
+    Row("readiness:task_add", "POST", action(PLAN_MANAGE), data=lambda w: task_fields(TeamRole.IT)),
+    # Each team member reports on the tasks of their own role.
+    Row("readiness:task_edit", "GET", PLAN_ITEM, args=lambda w: [w.plans.instructors_task.pk]),
+    Row(
+        "readiness:task_edit",
+        "POST",
+        action(PLAN_ITEM),
+        args=lambda w: [w.plans.instructors_task.pk],
+        data=lambda w: task_fields(TeamRole.INSTRUCTOR),
+    ),
+    Row(
+        "readiness:task_edit",
+        "GET",
+        PLAN_ITEM,
+        args=lambda w: [w.plans.it_task.pk],
+        variant="of another role",
+    ),
+    Row(
+        "readiness:task_edit",
+        "POST",
+        action(PLAN_ITEM_MANAGE),
+        args=lambda w: [w.plans.it_task.pk],
+        data=lambda w: task_fields(TeamRole.IT),
+        variant="of another role",
+    ),
+    Row(
+        "readiness:task_edit",
+        "GET",
+        FOREIGN_PLAN_ITEM,
+        args=lambda w: [w.plans.foreign_task.pk],
+        variant="of another institution",
+    ),
+    Row(
+        "readiness:task_edit",
+        "POST",
+        action(FOREIGN_PLAN_ITEM),
+        args=lambda w: [w.plans.foreign_task.pk],
+        data=lambda w: task_fields(TeamRole.INSTRUCTOR),
+        variant="of another institution",
+    ),
+    Row(
+        "readiness:task_status",
+        "POST",
+        action(PLAN_ITEM),
+        args=lambda w: [w.plans.instructors_task.pk],
+        data=lambda w: {"status": "in_progress"},
+    ),
+    Row(
+        "readiness:task_status",
+        "POST",
+        action(PLAN_ITEM_MANAGE),
+        args=lambda w: [w.plans.it_task.pk],
+        data=lambda w: {"status": "in_progress"},
+        variant="of another role",
+    ),
+    Row(
+        "readiness:task_status",
+        "POST",
+        action(FOREIGN_PLAN_ITEM),
+        args=lambda w: [w.plans.foreign_task.pk],
+        data=lambda w: {"status": "in_progress"},
+        variant="of another institution",
+    ),
+    Row("readiness:team", "GET", PLAN),
+    Row(
+        "readiness:team",
+        "POST",
+        action(PLAN_MANAGE),
+        data=lambda w: {"user": w.users["librarian"].pk, "role": TeamRole.LIBRARY},
+    ),
+    Row(
+        "readiness:team_remove",
+        "POST",
+        action(PLAN_ITEM_MANAGE),
+        args=lambda w: [w.plans.member.pk],
+    ),
+    Row(
+        "readiness:team_remove",
+        "POST",
+        action(FOREIGN_PLAN_ITEM),
+        args=lambda w: [w.plans.foreign_member.pk],
+        variant="of another institution",
+    ),
+    Row("readiness:log", "GET", PLAN),
+    Row("readiness:log", "POST", action(PLAN_MANAGE), data=lambda w: log_fields()),
+    Row("readiness:log_edit", "GET", PLAN_ITEM, args=lambda w: [w.plans.entry.pk]),
+    Row(
+        "readiness:log_edit",
+        "POST",
+        action(PLAN_ITEM_MANAGE),
+        args=lambda w: [w.plans.entry.pk],
+        data=lambda w: log_fields(),
+    ),
+    Row(
+        "readiness:log_edit",
+        "GET",
+        FOREIGN_PLAN_ITEM,
+        args=lambda w: [w.plans.foreign_entry.pk],
+        variant="of another institution",
+    ),
+    Row(
+        "readiness:log_delete", "POST", action(PLAN_ITEM_MANAGE), args=lambda w: [w.plans.entry.pk]
+    ),
+    Row(
+        "readiness:log_delete",
+        "POST",
+        action(FOREIGN_PLAN_ITEM),
+        args=lambda w: [w.plans.foreign_entry.pk],
+        variant="of another institution",
+    ),
+    # -- readiness: the checks (same access as the dashboard) --------------------
+    Row("readiness_checks:run", "POST", action(PLAN)),
+    Row(
+        "readiness_checks:test_search",
+        "POST",
+        action(PLAN),
+        data=lambda w: {"q": "Middlemarch"},
+    ),
+    Row(
+        "readiness_checks:confirm_courses",
+        "POST",
+        CONFIRM_COURSES,
+        data=lambda w: {"load": w.plans.load.pk, "note": "Report read"},
+    ),
+    Row(
+        "readiness_checks:confirm_courses",
+        "POST",
+        {**CONFIRM_COURSES, "administrator": HIDDEN, "outside_admin": DONE},
+        data=lambda w: {"load": w.plans.foreign_load.pk},
+        variant="of another institution's load",
+    ),
+    Row("readiness_checks:report_pdf", "GET", PLAN),
+    # -- loaders ---------------------------------------------------------------
+    Row("loaders:history", "GET", LOADS),
+    Row("loaders:new", "GET", LOADS),
+    Row("loaders:new", "POST", action(LOADS), data=lambda w: upload_fields()),
+    Row("loaders:detail", "GET", A_LOAD, args=lambda w: [w.plans.load.pk]),
+    Row(
+        "loaders:detail",
+        "GET",
+        FOREIGN_LOAD,
+        args=lambda w: [w.plans.foreign_load.pk],
+        variant="of another institution",
+    ),
+    Row("loaders:progress", "GET", A_LOAD, args=lambda w: [w.plans.load.pk]),
+    Row(
+        "loaders:progress",
+        "GET",
+        FOREIGN_LOAD,
+        args=lambda w: [w.plans.foreign_load.pk],
+        variant="of another institution",
+    ),
+    Row("loaders:report_csv", "GET", A_LOAD, args=lambda w: [w.plans.load.pk]),
+    Row(
+        "loaders:report_csv",
+        "GET",
+        FOREIGN_LOAD,
+        args=lambda w: [w.plans.foreign_load.pk],
+        variant="of another institution",
+    ),
+    Row("loaders:report_json", "GET", A_LOAD, args=lambda w: [w.plans.load.pk]),
+    Row(
+        "loaders:report_json",
+        "GET",
+        FOREIGN_LOAD,
+        args=lambda w: [w.plans.foreign_load.pk],
+        variant="of another institution",
+    ),
 ]
 
 
@@ -902,7 +1284,9 @@ def run_row(client, row: Row, w: World) -> list[str]:
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
-def test_each_role_gets_the_designed_answer(client, world, row):
+def test_each_role_gets_the_designed_answer(client, world, row, request):
+    if row.name.partition(":")[0] in PLAN_NAMESPACES:
+        request.getfixturevalue("plans")
     wrong = run_row(client, row, world)
     assert not wrong, "\n".join(wrong)
 
@@ -989,6 +1373,17 @@ def test_an_export_of_one_list_never_carries_another_lists_items(as_admin, world
     body = response.content.decode()
     assert "The Age of Extremes" in body
     assert "Draft-only reading" not in body
+
+
+def test_another_institutions_administrator_downloads_only_their_own_plan(client, world, plans):
+    client.force_login(world.users["outside_admin"])
+    theirs = client.get(reverse("readiness:csv")).content.decode()
+    assert "Their own task" in theirs
+    assert "Tell colleagues about Readings" not in theirs
+    client.force_login(world.users["administrator"])
+    ours = client.get(reverse("readiness:csv")).content.decode()
+    assert "Tell colleagues about Readings" in ours
+    assert "Their own task" not in ours
 
 
 # ---------------------------------------------------------------------------

@@ -85,6 +85,14 @@ def _database_message(exc: Exception) -> str | None:
             f"the database at {where} has no Readings tables yet ({first_line}); "
             "run 'readings migrate' first."
         )
+    missing_column = getattr(exc.__cause__, "sqlstate", None) == "42703" or (
+        "no column named" in text or text.startswith("no such column")
+    )
+    if missing_column:
+        return (
+            f"the database at {where} is older than this version of Readings ({first_line}); "
+            "run 'readings migrate' first."
+        )
     if not isinstance(exc, OperationalError):
         return None
     fix = (

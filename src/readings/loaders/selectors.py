@@ -9,6 +9,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from readings.accounts.models import User
@@ -25,6 +27,19 @@ def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+def unapplied_migrations() -> list[str]:
+    """The migrations of this code the database lacks (``app.name``), in the order they apply.
+
+    A load writes every column the models have; against an older schema the
+    apply would fail only after the whole file was checked.
+    """
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [
+        f"{migration.app_label}.{migration.name}" for migration, backwards in plan if not backwards
+    ]
 
 
 def load_history(*, institution: Institution, kind: str | None = None) -> QuerySet[Load]:

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from readings.accounts.models import User
@@ -248,6 +248,19 @@ def _load(
                 except ApplyAborted as exc:
                     report.error(Problem(0, "", "", exc.message))
                     aborted = True
+                except DatabaseError as exc:
+                    # Kept with the load, so its history says why it failed; the caller
+                    # (the command, the task) still sees the error.
+                    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                    report.error(
+                        Problem(
+                            0,
+                            "",
+                            "",
+                            f"The database refused the apply ({first_line}); nothing was applied.",
+                        )
+                    )
+                    raise
             status = _status(report, options, applied=loader.applied, aborted=aborted)
         finally:
             loader.close()

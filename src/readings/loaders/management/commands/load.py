@@ -73,6 +73,15 @@ class Command(InstitutionCommand):
     def handle(self, *args, **options) -> None:
         if bool(options["file"]) == bool(options["from_dir"]):
             self._unusable("name one FILE to load, or --from-dir DIR (not both).")
+        missing = selectors.unapplied_migrations()
+        if missing:
+            # Code updated under a database not yet migrated: the apply would fail on a
+            # missing column only after the whole file was checked.
+            self._unusable(
+                f"the database lacks {len(missing)} migration(s) of this version of Readings "
+                f"({', '.join(missing[:3])}{', …' if len(missing) > 3 else ''}); run "
+                "'readings migrate' first. Nothing was loaded."
+            )
         try:
             institution = self.institution(options)
         except CommandError as exc:
