@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from readings.accounts.models import Role, User
 from readings.core.exceptions import Forbidden, NotFound
@@ -50,22 +51,19 @@ MANAGE = ListAccess(view=True, edit=True, manage=True)
 
 
 def list_access(user: AnyUser, reading_list: ReadingList) -> ListAccess:
+    facts = _UserFacts(user, reading_list)
     if user.is_authenticated and (
         user.is_superuser or user.institution_id == reading_list.institution_id
     ):
         staff = _staff_access(user)
         if staff is not None:
             return staff
-        role = (
-            ListMember.objects.filter(reading_list=reading_list, user=user)
-            .values_list("role", flat=True)
-            .first()
-        )
+        role = facts.member_role()
         if role in (MemberRole.OWNER, MemberRole.MANAGE):
             return MANAGE
-        if role == MemberRole.EDIT or _teaches_linked_course(user, reading_list):
+        if role == MemberRole.EDIT or facts.teaches_linked_course():
             return EDIT
-    return READ if _reader_admitted(user, reading_list) else NONE
+    return READ if _reader_admitted(user, reading_list, facts) else NONE
 
 
 def access_list_by_id(
@@ -118,8 +116,67 @@ def _staff_access(user: User) -> ListAccess | None:
     return None
 
 
-def _teaches_linked_course(user: User, reading_list: ReadingList) -> bool:
-    return reading_list.courses.filter(_teaches(user)).exists()
+class _UserFacts:
+    """A signed-in user's ties to one list, asked together in one query when first needed.
+
+    list_access runs on every page that shows a list, and Django takes about
+    thirty times longer to build this query (three subqueries, one with an OR
+    across joins) than the database takes to answer it. So it is built once per
+    process and database, with stand-in ids, and then run with each request's
+    ids in their places.
+    """
+
+    def __init__(self, user: AnyUser, reading_list: ReadingList) -> None:
+        self.user, self.reading_list = user, reading_list
+        self._answers: tuple | None = None
+
+    def member_role(self) -> str | None:
+        return self._answer()[0]
+
+    def teaches_linked_course(self) -> bool:
+        return bool(self._answer()[1])
+
+    def enrolled_in_linked_course(self) -> bool:
+        return bool(self._answer()[2])
+
+    def _answer(self) -> tuple:
+        if self._answers is None:
+            using = self.reading_list._state.db or DEFAULT_DB_ALIAS
+            sql, params = _facts_query(using)
+            ids = {_STAND_IN_USER: self.user.pk, _STAND_IN_LIST: self.reading_list.pk}
+            with connections[using].cursor() as cursor:
+                cursor.execute(sql, [ids.get(p, p) if isinstance(p, int) else p for p in params])
+                self._answers = cursor.fetchone()
+        return self._answers
+
+
+# Ids no row has (they are negative), standing for the user and the list in the built query.
+_STAND_IN_USER, _STAND_IN_LIST = -917_000_001, -917_000_002
+_built_facts_queries: dict[str, tuple[str, tuple]] = {}
+
+
+def _facts_query(using: str) -> tuple[str, tuple]:
+    """The SQL of the facts query for this database, with the stand-in ids among its params."""
+    if using not in _built_facts_queries:
+        user = User(pk=_STAND_IN_USER)
+        links = ListCourse.objects.filter(reading_list=OuterRef("pk"))
+        member = ListMember.objects.filter(reading_list=OuterRef("pk"), user=user)
+        query = (
+            ReadingList.objects.using(using)
+            .filter(pk=_STAND_IN_LIST)
+            .annotate(
+                member_role=Subquery(member.values("role")[:1]),
+                teaches=Exists(links.filter(_teaches(user, prefix="course__"))),
+                enrolled=Exists(links.filter(course__enrollments__user=user)),
+            )
+            .values_list("member_role", "teaches", "enrolled")
+            .order_by()
+        )
+        sql, params = query.query.sql_with_params()
+        if _STAND_IN_USER not in params or _STAND_IN_LIST not in params:
+            raise AssertionError("the list access query no longer takes its ids as parameters")
+        _built_facts_queries[using] = (sql, tuple(params))
+    return _built_facts_queries[using]
 
 
 def _teaches(user: User, *, prefix: str = "") -> Q:
@@ -132,7 +189,7 @@ def _teaches(user: User, *, prefix: str = "") -> Q:
     )
 
 
-def _reader_admitted(user: AnyUser, reading_list: ReadingList) -> bool:
+def _reader_admitted(user: AnyUser, reading_list: ReadingList, facts: _UserFacts) -> bool:
     if reading_list.publication_status != PublicationStatus.PUBLISHED:
         return False
     visibility = reading_list.visibility
@@ -143,7 +200,7 @@ def _reader_admitted(user: AnyUser, reading_list: ReadingList) -> bool:
     if visibility == Visibility.INSTITUTION:
         return True
     if visibility == Visibility.COURSE:
-        return reading_list.courses.filter(enrollments__user=user).exists()
+        return facts.enrolled_in_linked_course()
     return False
 
 

@@ -80,7 +80,7 @@
         const body = document.createElement("span");
         body.className = "my-note-text";
         shown.append(title, body);
-        item.querySelector("form.engage").after(shown);
+        item.querySelector(".engage").after(shown);
       }
       shown.querySelector(".my-note-text").textContent = text;
     }
@@ -125,11 +125,12 @@
   // --- Actions -------------------------------------------------------------------------------
 
   async function onEngage(event) {
+    // Every item's buttons submit the one shared form (form="engage"), each to its own formaction.
     const form = event.target;
     const button = event.submitter;
-    if (!form.matches("form.engage") || !button || !button.dataset.action) return;
+    const item = button && button.closest("li.citation");
+    if (form.id !== "engage" || !item || !button.dataset.action) return;
     event.preventDefault();
-    const item = form.closest("li.citation");
     // The label says what a press does next, so the state is not also given as aria-pressed.
     const on = button.dataset.on !== "true";
     const url = button.getAttribute("formaction") || form.getAttribute("action");
@@ -182,7 +183,7 @@
         announce(error.message);
       }
     });
-    item.querySelector("form.engage").after(editor);
+    item.querySelector(".engage").after(editor);
     textarea.focus();
   }
 
