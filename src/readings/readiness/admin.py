@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from readings.readiness.models import LogEntry, Plan, Task, TaskChange, TeamMember
+from readings.readiness.models import (
+    CheckState,
+    Confirmation,
+    HostSeen,
+    LogEntry,
+    Plan,
+    SlowPageDay,
+    Task,
+    TaskChange,
+    TeamMember,
+)
 
 
 class TaskInline(admin.TabularInline):
@@ -30,3 +40,25 @@ class TeamMemberAdmin(admin.ModelAdmin):
 class LogEntryAdmin(admin.ModelAdmin):
     list_display = ("title", "plan", "kind", "likelihood", "impact", "owner", "status")
     list_filter = ("kind", "status")
+
+
+@admin.register(CheckState)
+class CheckStateAdmin(admin.ModelAdmin):
+    list_display = ("institution", "check_id", "status", "checked_at", "last_passed_at")
+    list_filter = ("status", "check_id")
+
+
+@admin.register(Confirmation)
+class ConfirmationAdmin(admin.ModelAdmin):
+    list_display = ("institution", "check_id", "confirmed_by", "confirmed_at")
+    raw_id_fields = ("confirmed_by", "load")
+
+
+@admin.register(HostSeen)
+class HostSeenAdmin(admin.ModelAdmin):
+    list_display = ("institution", "host", "first_seen", "last_seen", "requests")
+
+
+@admin.register(SlowPageDay)
+class SlowPageDayAdmin(admin.ModelAdmin):
+    list_display = ("institution", "day", "count", "slowest_ms")

@@ -270,3 +270,22 @@ class HostSeen(models.Model):
 
     def __str__(self) -> str:
         return self.host
+
+
+class SlowPageDay(models.Model):
+    """Requests slower than the threshold, counted per institution and day."""
+
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+    slowest_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "day"], name="slow_page_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count} slow pages"

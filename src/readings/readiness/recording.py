@@ -1,10 +1,10 @@
 """Notice, cheaply, which host names requests arrive on and which pages are slow.
 
 The ``domain`` check needs to know that the institution's own host name is in
-use; the "life in production" panel wants slow pages. Neither may cost a
-request a database write: the host is written at most once a minute per host
-and institution (guarded by the cache), and slow pages are counted in the
-cache per institution and day (see ``slow_page_counts``).
+use; the "life in production" panel wants slow pages. An ordinary request
+costs no database write: the host is written at most once a minute per host
+and institution (guarded by the cache). A slow request, rare and already slow,
+adds one to its institution's count for the day (see ``slow_page_counts``).
 """
 
 from __future__ import annotations
@@ -16,19 +16,19 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F, Sum
+from django.db.models.functions import Greatest
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.utils import timezone
 
 from readings.institutions.models import Institution
-from readings.readiness.models import HostSeen
+from readings.readiness.models import HostSeen, SlowPageDay
 
 HOST_WRITE_SECONDS = 60
 DEFAULT_SLOW_PAGE_SECONDS = 2.0
 # Counters outlive the longest window the production panel shows.
-SLOW_COUNTER_SECONDS = 32 * 24 * 3600
 _PREFIX = "readings:readiness"
 # Host names that only ever reach a developer's machine (the same as the domain check's).
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1", "testserver", ""})
@@ -58,9 +58,8 @@ class RequestRecordingMiddleware:
             for institution_id in _institutions_of(request, host):
                 host_seen(institution_id=institution_id, host=host)
         if elapsed >= slow_page_seconds():
-            owners = _institutions_of(request, host if public else "")
-            for institution_id in owners or [0]:
-                slow_page_count(institution_id=institution_id)
+            for institution_id in _institutions_of(request, host if public else ""):
+                slow_page_count(institution_id=institution_id, elapsed_ms=int(elapsed * 1000))
         return response
 
 
@@ -120,21 +119,33 @@ def host_seen(*, institution_id: int, host: str) -> None:
         cache.delete(f"{_PREFIX}:host-guard:{institution_id}:{host}")
 
 
-def slow_page_count(*, institution_id: int, day: datetime.date | None = None) -> None:
-    key = _slow_key(institution_id, day or timezone.now().date())
-    if not cache.add(key, 1, SLOW_COUNTER_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, SLOW_COUNTER_SECONDS)
+def slow_page_count(
+    *, institution_id: int, day: datetime.date | None = None, elapsed_ms: int = 0
+) -> None:
+    """Count one slow request; slow requests are rare, so a write each is affordable."""
+    day = day or timezone.now().date()
+    try:
+        with transaction.atomic():
+            updated = SlowPageDay.objects.filter(institution_id=institution_id, day=day).update(
+                count=F("count") + 1, slowest_ms=Greatest("slowest_ms", elapsed_ms)
+            )
+            if not updated:
+                SlowPageDay.objects.create(
+                    institution_id=institution_id, day=day, count=1, slowest_ms=elapsed_ms
+                )
+    except IntegrityError:
+        # Another worker created today's row first; count on it.
+        SlowPageDay.objects.filter(institution_id=institution_id, day=day).update(
+            count=F("count") + 1
+        )
+    except DatabaseError:
+        pass  # evidence is a by-product: never fail the person's request for it
 
 
 def slow_page_counts(*, institution_id: int, days: int) -> int:
     """Slow requests counted over the last ``days`` days (today included)."""
-    today = timezone.now().date()
-    keys = [_slow_key(institution_id, today - datetime.timedelta(days=n)) for n in range(days)]
-    return sum(int(value) for value in cache.get_many(keys).values())
-
-
-def _slow_key(institution_id: int, day: datetime.date) -> str:
-    return f"{_PREFIX}:slow:{institution_id}:{day.isoformat()}"
+    since = timezone.now().date() - datetime.timedelta(days=days - 1)
+    total = SlowPageDay.objects.filter(institution_id=institution_id, day__gte=since).aggregate(
+        total=Sum("count")
+    )["total"]
+    return total or 0
