@@ -288,7 +288,11 @@ def test_production_settings_are_red_in_development(institution):
     # The tests may run on SQLite, which production warns about unless told it is deliberate.
     SILENCED_SYSTEM_CHECKS=["readings.W001"],
 )
-def test_production_settings_turn_green_with_production_https_and_a_real_secret(institution):
+def test_production_settings_turn_green_with_production_https_and_a_real_secret(
+    institution, monkeypatch
+):
+    # The browser tests' Playwright needs this in the test process; a deployment never has it.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     check = results(institution)["production_settings"]
     assert check.evidence["deploy_check_issues"] == []
     assert check.status == "pass", check.explanation
