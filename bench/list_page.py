@@ -16,6 +16,7 @@ import re
 import secrets
 import sys
 from contextlib import ExitStack
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 from bench.harness import BenchError, databases, machine, servers
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> Result:
             servers.service("readings", serve, env=env, port=port, logs=work)
         )
         path = f"/lists/{data['list_id']}/"
-        cookie = {"Cookie": f"sessionid={data['sessionid']}"}
+        cookie = browser_cookies(port, path, f"sessionid={data['sessionid']}")
         page = student_page(port, path, cookie, citations=args.citations, sections=args.sections)
         static = stack.enter_context(
             servers.static_server(
@@ -161,6 +162,17 @@ def app_environment(work: Path, db: databases.Database) -> dict[str, str]:
         **db.env,
     )
     return env
+
+
+def browser_cookies(port: int, path: str, session: str) -> dict[str, str]:
+    """The Cookie header a browser sends on its next visit: the session plus what the page set.
+
+    The first answer sets the CSRF cookie; a browser sends it back from then on,
+    and so must the load, or every request would look like a first visit.
+    """
+    first = servers.get(port, path, headers={"Cookie": session})
+    jar = SimpleCookie(first.headers.get("Set-Cookie", ""))
+    return {"Cookie": "; ".join([session, *(f"{k}={m.value}" for k, m in jar.items())])}
 
 
 def student_page(

@@ -21,6 +21,7 @@ from readings.lists.page_cache import (
     PATH_PLACEHOLDER,
     reader_page,
 )
+from readings.lists.reader_pass import ReaderPage, user_facts
 from readings.lists.selectors import ListPage, list_page
 
 
@@ -89,7 +90,19 @@ def _shared_reader_page(
     values = {"csrf": get_token(request), "path": escape(request.get_full_path())}
     if user.is_authenticated:
         values["name"] = escape(user.get_full_name() or user.username)
-    return HttpResponse(shared.fill(values))
+    response = HttpResponse(shared.fill(values))
+    # Lets the WSGI handler answer this reader's next visit from a pass (reader_pass).
+    response.reader_page = ReaderPage(
+        list_id=reading_list.pk,
+        user_id=user.pk if user.is_authenticated else None,
+        version=reading_list.version,
+        time_zone=reading_list.institution.time_zone,
+        today=today,
+        page=shared,
+        values=values,
+        user_facts=user_facts(user),
+    )
+    return response
 
 
 class _SharedReader:
