@@ -1,4 +1,4 @@
-"""A reader's repeat visit is answered from a pass after one query, and only while nothing changed."""
+"""A reader's repeat visit is answered from a pass after one query, while nothing changed."""
 
 from __future__ import annotations
 

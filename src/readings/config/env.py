@@ -31,6 +31,7 @@ _DJANGO_POSTGRES_OPTIONS = {
 }
 # An unreachable host otherwise hangs for the operating system's TCP timeout.
 POSTGRES_CONNECT_TIMEOUT = 5
+SQLITE_CONN_MAX_AGE = 600
 
 
 class ConfigurationError(Exception):
@@ -177,7 +178,9 @@ def _sqlite(path: Path, *, fix: str) -> dict[str, Any]:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
         "OPTIONS": _sqlite_options(),
-        "CONN_MAX_AGE": 0,
+        # Opening a connection (Django's SQL functions, the PRAGMAs) costs
+        # milliseconds, more than a cached page: keep it across requests.
+        "CONN_MAX_AGE": SQLITE_CONN_MAX_AGE,
     }
 
 

@@ -159,6 +159,10 @@ LOGGING = {
     "loggers": {"readings": {"level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": True}},
 }
 
+# A reader's repeat visit to a list is answered from a pass for at most this long
+# before Django checks their access again in full (docs/decisions/0012); 0 = never.
+READINGS_READER_PASS_SECONDS = env.integer("READINGS_READER_PASS_SECONDS", 15)
+
 # LTI: the public address LMSs reach Readings at (used in the tool configuration),
 # and the LMS simulator, a development/demo aid that production refuses (readings.E010).
 READINGS_BASE_URL = os.environ.get("READINGS_BASE_URL", "").strip()
