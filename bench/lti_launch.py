@@ -9,7 +9,10 @@ to the launch URL with the state cookie, and the list page the launch lands
 on. The claims are prepared once; only the nonce, the times and the RS256
 signature are made per launch (the nonce is Readings', so the signature cannot
 be made earlier), and the driver reports that signing cost separately. In the
-same run wrk loads the plain list page with the student's session.
+same run wrk loads the plain list page with the student's session. The server's
+CPU (workers and database backends) per launch and per list page is reported
+beside, as is each request's p50: on a shared machine those move with the
+code far less than launches/s do with other work.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from bench.list_page import (
     BUSY,
     DEFAULT_WORKERS,
     READINGS,
+    ServerCpu,
     _quiet,
     app_environment,
     check_load,
@@ -170,7 +174,19 @@ def key_set_server(platform: BenchPlatform) -> Iterator[str]:
 class Tally:
     launches: list[float] = field(default_factory=list)  # seconds, whole launch
     signing: list[float] = field(default_factory=list)  # seconds, the RS256 signature
+    # Seconds each request to Readings took, by step: login, launch (the post), page.
+    steps: dict[str, list[float]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+
+    def step(self, name: str, started: float) -> None:
+        self.steps.setdefault(name, []).append(time.perf_counter() - started)
+
+    def add(self, other: Tally) -> None:
+        self.launches += other.launches
+        self.signing += other.signing
+        self.failures += other.failures
+        for name, times in other.steps.items():
+            self.steps.setdefault(name, []).extend(times)
 
 
 class LaunchError(Exception):
@@ -183,6 +199,7 @@ def launch_once(conn: http.client.HTTPConnection, platform: BenchPlatform, *, po
     target = f"http://127.0.0.1:{port}/lti/launch/"
     started = time.perf_counter()
     status, headers, _ = _request(conn, "GET", "/lti/login/?" + platform.login_query(target))
+    tally.step("login", started)
     if status != 302:
         raise LaunchError(f"login answered {status}")
     query = parse_qs(urlsplit(headers.get("location", "")).query)
@@ -192,6 +209,7 @@ def launch_once(conn: http.client.HTTPConnection, platform: BenchPlatform, *, po
     token = platform.sign(claims, nonce)
     tally.signing.append(time.perf_counter() - signing)
     form = urlencode({"id_token": token, "state": state})
+    posted = time.perf_counter()
     status, headers, body = _request(
         conn,
         "POST",
@@ -199,15 +217,18 @@ def launch_once(conn: http.client.HTTPConnection, platform: BenchPlatform, *, po
         body=form,
         headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies},
     )
+    tally.step("launch", posted)
     landing = headers.get("location", "")
     if status != 302 or urlsplit(landing).path != list_path:
         raise LaunchError(f"launch answered {status} → {landing!r}: {body[:200]!r}")
     session = headers["set-cookie"]
     if "sessionid" not in session:
         raise LaunchError("the launch signed nobody in (no sessionid cookie)")
+    opened = time.perf_counter()
     status, _, page = _request(
         conn, "GET", list_path, headers={"Cookie": f"sessionid={session['sessionid'].value}"}
     )
+    tally.step("page", opened)
     if status != 200 or b'<li class="citation' not in page:
         raise LaunchError(f"the list page answered {status} after the launch")
     tally.launches.append(time.perf_counter() - started)
@@ -261,9 +282,7 @@ def drive(platform: BenchPlatform, *, port: int, list_path: str, clients: int,
         finally:
             conn.close()
             with lock:
-                tally.launches += mine.launches
-                tally.signing += mine.signing
-                tally.failures += mine.failures
+                tally.add(mine)
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
     started = time.perf_counter()
@@ -325,8 +344,10 @@ def run(args: argparse.Namespace) -> Result:
         print(f"launching for {load.duration:g} s …", file=sys.stderr)
         cpu = time.process_time()
         with machine.OtherWork(groups, db.process_marks) as other:
+            server_cpu = ServerCpu(server.pid, db.process_marks)
             tally, elapsed = drive(platform, port=port, list_path=path, clients=args.clients,
                                    seconds=load.duration, limit=args.launches)  # fmt: skip
+            launch_cpu = server_cpu.ms_per_request(len(tally.launches) + len(tally.failures))
         driver_cpu = time.process_time() - cpu
         if tally.failures or not tally.launches:
             raise BenchError(
@@ -336,7 +357,9 @@ def run(args: argparse.Namespace) -> Result:
         _quiet(args.wait_quiet)
         print(f"loading the list page for {load.duration:g} s …", file=sys.stderr)
         with machine.OtherWork(groups, db.process_marks) as other_page:
+            server_cpu = ServerCpu(server.pid, db.process_marks)
             plain = wrk(f"http://127.0.0.1:{port}{path}", load, headers=cookie)
+            page_cpu = server_cpu.ms_per_request(plain.requests)
         check_load("list page", plain, len(page.body))
 
     rate = len(tally.launches) / elapsed
@@ -344,6 +367,16 @@ def run(args: argparse.Namespace) -> Result:
     p99 = percentile(tally.launches, 0.99) * 1000
     sign_ms = statistics.median(tally.signing) * 1000
     driver_ms = driver_cpu / len(tally.launches) * 1000
+    steps = ", ".join(
+        f"{name} {ms(statistics.median(tally.steps[name]) * 1000)}"
+        for name in ("login", "launch", "page")
+    )
+    print(
+        f"server CPU {launch_cpu:.1f} ms a launch, {page_cpu:.1f} ms a list page "
+        f"(so about {launch_cpu - page_cpu:.1f} ms for the login and the launch post); "
+        f"p50 by request: {steps}",
+        file=sys.stderr,
+    )
     busy = max(other.share, other_page.share)
     if busy > BUSY:
         print(f"warning: other work used {busy:.0%} of the CPU during a run", file=sys.stderr)
@@ -356,9 +389,10 @@ def run(args: argparse.Namespace) -> Result:
         ratio=ratio(rate, plain.rate),
         setup=(
             f"gunicorn {args.workers} sync workers; driver {args.clients} threads, "
-            f"{load.duration:g} s, 3 requests to Readings a launch; RS256 signing in the driver "
-            f"{sign_ms:.1f} ms a launch (p50, inside the launch time); the driver's whole CPU "
-            f"{driver_ms:.1f} ms a launch ({driver_cpu / elapsed:.0%} of a core); "
+            f"{load.duration:g} s, 3 requests to Readings a launch (p50 {steps}); server CPU "
+            f"{launch_cpu:.1f} ms a launch, {page_cpu:.1f} ms a list page; RS256 signing in "
+            f"the driver {sign_ms:.1f} ms a launch (p50, inside the launch time); the driver's "
+            f"whole CPU {driver_ms:.1f} ms a launch ({driver_cpu / elapsed:.0%} of a core); "
             f"list page {load.describe()}"
             + (f"; other work took {busy:.0%} of the CPU" if busy > BUSY else "")
         ),

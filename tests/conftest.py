@@ -24,6 +24,15 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request in French leaves French active in this thread; the next test must start in English.
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def institution(db):
     return institution_create(code="UNI", name="Test University", time_zone="Europe/London")

@@ -162,12 +162,24 @@ def test_word_paragraphs_are_the_formatted_entries_under_their_headings(style):
 
     texts = [(p.style.name, p.text) for p in document.paragraphs]
 
+    first, second = ("1. ", "2. ") if style == "vancouver" else ("", "")
     assert texts == [
         ("Heading 1", "'=Reading list"),
         ("Heading 2", "Week 1: foundations"),
-        ("Normal", format_citation(BOOK, style).text),
-        ("Normal", format_citation(ARTICLE, style).text),
+        ("Normal", first + format_citation(BOOK, style).text),
+        ("Normal", second + format_citation(ARTICLE, style).text),
     ]
+
+
+def test_word_numbers_vancouver_entries_through_every_heading_in_plain_runs():
+    document = _docx("vancouver")
+    entries = [p for p in document.paragraphs if p.style.name == "Normal"]
+
+    assert [p.text.split(" ", 1)[0] for p in entries] == ["1.", "2.", "3.", "4."]
+    assert entries[0].runs[0].text == "1. "
+    assert not entries[0].runs[0].italic
+    # The number comes first, so an entry that starts like a formula needs no apostrophe.
+    assert entries[2].text == "3. " + format_citation(FORMULA, "vancouver").text
 
 
 def test_word_puts_titles_in_italic_runs():
@@ -277,8 +289,11 @@ def test_pdf_prints_the_formatted_entries_in_a_unicode_font(style):
     text = _squeeze(pdf_text(data))
     assert _squeeze("Reading list") in text
     assert _squeeze("Week 1: foundations") in text
-    for citation in (BOOK, ARTICLE):
-        assert _squeeze(format_citation(citation, style).text) in text
+    first, second = ("1. ", "2. ") if style == "vancouver" else ("", "")
+    assert _squeeze(first + format_citation(BOOK, style).text) in text
+    assert _squeeze(second + format_citation(ARTICLE, style).text) in text
+    if style != "vancouver":
+        assert not re.search(r"(^|\s)1\.\s", pdf_text(data))
 
 
 @needs_dejavu

@@ -145,6 +145,50 @@ def test_a_student_copies_the_apa_bibliography_grouped_by_section(client, studen
     assert "students cannot see" not in html
 
 
+# Hand-checked against NLM's Citing Medicine (2nd ed.): the reference list is numbered in
+# citation order, the number followed by a full stop and a space ("1. Kuhn TS. ...").
+KUHN_VANCOUVER = (
+    "Kuhn TS. The structure of scientific revolutions. Chicago: University of Chicago Press; 1962."
+)
+WATSON_VANCOUVER = (
+    "Watson JD, Crick FHC. Molecular structure of nucleic acids. "
+    "Nature. 1953;171(4356):737–738. doi:10.1038/171737a0"
+)
+FORMULA_VANCOUVER = "=1+1 <b>bold</b>. 2020."
+
+
+def test_a_vancouver_bibliography_is_numbered_in_list_order_across_the_sections(
+    client, student, reading_list
+):
+    response = _get(client, student, reading_list, style="vancouver")
+
+    expected = (
+        f"Week 1\n1. {KUHN_VANCOUVER}\n\nWeek 2\n2. {WATSON_VANCOUVER}\n3. {FORMULA_VANCOUVER}\n"
+    )
+    assert response.context["text"] == expected
+    html = response.content.decode()
+    assert '<p class="csl-entry">1. Kuhn TS. ' in html
+    assert '<p class="csl-entry">3. =1+1 &lt;b&gt;bold&lt;/b&gt;. 2020.</p>' in html
+    download = _get(client, student, reading_list, "bibliography", style="vancouver")
+    assert download.content.decode() == expected
+
+
+def test_a_selection_in_vancouver_is_numbered_from_one(client, student, reading_list):
+    (watson,) = _citations(reading_list, "Molecular structure of nucleic acids")
+
+    response = _get(client, student, reading_list, style="vancouver", ids=str(watson.pk))
+
+    assert response.context["text"] == f"Week 2\n1. {WATSON_VANCOUVER}\n"
+
+
+def test_vancouver_in_one_list_is_numbered_in_the_order_printed(client, student, reading_list):
+    response = _get(client, student, reading_list, style="vancouver", arrangement="alphabetical")
+
+    assert response.context["text"] == (
+        f"1. {FORMULA_VANCOUVER}\n2. {KUHN_VANCOUVER}\n3. {WATSON_VANCOUVER}\n"
+    )
+
+
 def test_the_page_defaults_to_the_institutions_style(client, student, reading_list, institution):
     institution_update(institution=institution, default_citation_style="chicago-author-date")
 
@@ -314,6 +358,18 @@ def test_the_pdf_download_is_a_pdf(client, student, reading_list):
 
     assert response.content.startswith(b"%PDF-")
     assert b"History: readings & more" in response.content  # the document title
+
+
+def test_the_word_download_numbers_a_vancouver_bibliography(client, student, reading_list):
+    response = _get(client, student, reading_list, "docx", style="vancouver")
+
+    document = Document(io.BytesIO(response.content))
+    entries = [p.text for p in document.paragraphs if p.style.name == "Normal"]
+    assert entries == [
+        f"1. {KUHN_VANCOUVER}",
+        f"2. {WATSON_VANCOUVER}",
+        f"3. {FORMULA_VANCOUVER}",
+    ]
 
 
 def test_an_instructor_exports_everything_including_hidden_items(client, instructor, reading_list):

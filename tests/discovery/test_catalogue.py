@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from pymarc import MARCWriter, XMLWriter
 
 from discovery.builders import book, control, field, record
 from readings.core.exceptions import InvalidInput, NotFound
+from readings.discovery import catalogue
 from readings.discovery.backends import BuiltinBackend, SRUBackend, backend_for
 from readings.discovery.catalogue import catalogue_import, catalogue_search
 from readings.discovery.models import CatalogueRecord
@@ -268,3 +270,62 @@ def test_an_unreadable_file_is_refused_before_anything_is_imported(institution, 
     with pytest.raises(FileNotFoundError):
         catalogue_import(institution=institution, paths=[good, tmp_path / "missing.mrc"])
     assert not CatalogueRecord.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite ranks a one-field search")
+def test_a_one_field_search_puts_the_closest_field_first(institution, tmp_path):
+    records = [
+        book("long", "Middlemarch and other provincial novels reconsidered", author="Long, Al"),
+        book("short", "Middlemarch", author="Short, Sal"),
+        book("mid", "Middlemarch revisited", author="Mid, Mo"),
+    ]
+    catalogue_import(institution=institution, paths=[write_xml(tmp_path / "r.xml", records)])
+    assert ids(search(institution, title="middlemarch")) == ["short", "mid", "long"]
+
+
+@pytest.fixture
+def many(institution, other_institution, tmp_path):
+    records = [book(f"h{n:02d}", f"History volume {n}", author="Historian, Hal") for n in range(30)]
+    catalogue_import(institution=institution, paths=[write_xml(tmp_path / "h.xml", records)])
+    catalogue_import(
+        institution=other_institution,
+        paths=[write_xml(tmp_path / "o.xml", [book("o1", "History elsewhere", author="X, Y")])],
+    )
+
+
+@pytest.mark.django_db
+def test_beyond_the_ranked_matches_pages_stay_whole_and_the_total_says_if_it_is_estimated(
+    institution, many, monkeypatch
+):
+    monkeypatch.setattr(catalogue, "RANKED_MATCHES", 12)
+    pages = [
+        catalogue_search(institution=institution, query=Query(title="history"), offset=o, limit=5)
+        for o in (0, 5, 10)
+    ]
+    found = [record_id for page in pages for record_id in ids(page)]
+    # The ranked matches, each once, and no further.
+    assert len(found) == len(set(found)) == 12
+    assert all(record_id.startswith("h") for record_id in found)
+    first = pages[0]
+    if connection.vendor == "sqlite":
+        # The full-text index counts every match cheaply: the total stays exact.
+        assert (first.total, first.estimated) == (30, False)
+    else:
+        assert first.estimated and first.total > 12
+
+
+@pytest.mark.django_db
+def test_the_builtin_backend_offers_no_page_beyond_the_ranked_matches(
+    institution, many, monkeypatch
+):
+    monkeypatch.setattr(catalogue, "RANKED_MATCHES", 12)
+    backend = BuiltinBackend(institution)
+    assert backend.search(Query(title="history"), start=6, limit=5).next_start == 11
+    assert backend.search(Query(title="history"), start=11, limit=5).next_start is None
+
+
+@pytest.mark.django_db
+def test_within_the_ranked_matches_the_total_is_exact(institution, many):
+    hits = catalogue_search(institution=institution, query=Query(keyword="history"), limit=5)
+    assert (hits.total, hits.estimated, len(hits.records)) == (30, False, 5)

@@ -83,3 +83,15 @@ def test_query_syntax_and_markup_in_a_search_are_plain_text(signed_in, catalogue
     assert "0 records" in html
     assert "<script>x" not in html
     assert "&lt;script&gt;x&lt;/script&gt; OR &quot;*" in html
+
+
+def test_an_estimated_total_is_shown_as_about(signed_in, catalogue, monkeypatch):
+    from readings.discovery import backends
+    from readings.discovery.catalogue import CatalogueHits
+
+    def estimated(**kwargs):
+        return CatalogueHits(total=12000, records=[], estimated=True)
+
+    monkeypatch.setattr(backends, "catalogue_search", estimated)
+    html = signed_in.get(URL, {"q": "history"}).content.decode()
+    assert "About 12000 records" in html

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from readings.accounts.models import Role
 from readings.citations.models import Citation
-from readings.core.exceptions import Conflict, InvalidInput, NotFound
+from readings.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from readings.courses.services import course_create
 from readings.lists.models import (
     ListInvitation,
@@ -240,3 +240,19 @@ def test_a_published_course_list_without_courses_says_no_student_can_see_it(owne
         "visible to course members only, and no course is linked"
     ]
     assert list_hidden_reasons(published, course_count=1) == []
+
+
+def test_an_invitation_is_refused_to_anyone_but_its_addressee(owned, owner, make_user):
+    invitation = invitation_create(
+        reading_list=owned,
+        email="Invited.Person@example.edu",
+        role=MemberRole.EDIT,
+        invited_by=owner,
+        accept_url_for=_link,
+    )
+    with pytest.raises(Forbidden) as refused:
+        invitation_accept(token=invitation.token, user=make_user("someone"))
+    assert "Invited.Person" not in str(refused.value)
+    assert not owned.members.filter(user__username="someone").exists()
+    invited = make_user("invited.person")  # invited.person@example.edu, any case
+    assert invitation_accept(token=invitation.token, user=invited).user == invited

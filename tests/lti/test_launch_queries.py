@@ -9,21 +9,30 @@ and nonce, the launch record, the new session and Django's last_login.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_delete
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from lti.helpers import assert_refused, assert_signed_in
 from lti.platform import LAUNCH_URL
-from readings.lti.models import Platform
+from readings.lti import launch as lti_launch
+from readings.lti import signals
+from readings.lti.models import Deployment, Platform
 
 # Statements that only manage transactions are not queries of their own.
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
 WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.I)
 
-LOGIN_QUERIES = 2  # the platform with its deployment; the login state
+# The login state only: the registration is remembered from the first launch.
+LOGIN_QUERIES = 1
+# The state (used, then read with its platform), the nonce, the identity, the LMS course,
+# the enrolment, the landing (the course's lists, the person's roles, their ties to the
+# list), the launch record, the session (its new key created, then filled) and
+# last_login.
 LAUNCH_QUERIES = 13
 LAUNCH_WRITES = {
     "lti_launchstate",  # the state, used once
@@ -98,3 +107,77 @@ def test_a_platform_switched_off_after_the_login_is_refused_at_the_launch(
     response = lms.post_launch(client, token, login.state)
 
     assert_refused(response, client, "lti.login_unknown_platform", status=400)
+
+
+def _login(client, lms, **params):
+    query = {
+        "iss": lms.issuer,
+        "client_id": lms.client_id,
+        "login_hint": "x",
+        "target_link_uri": LAUNCH_URL,
+        "lti_deployment_id": lms.deployment_id,
+    }
+    return client.get("/lti/login/", {**query, **params})
+
+
+def test_a_platform_switched_off_after_a_login_cannot_log_in_again(client, lms, known_person):
+    """The registration a login found is remembered, but not past a change to it."""
+    lms.registration.is_active = False
+    lms.registration.save()
+
+    assert_refused(_login(client, lms), client, "lti.login_unknown_platform", status=400)
+
+
+def test_a_deployment_removed_after_a_login_cannot_log_in_again(client, lms, known_person):
+    lms.registration.deployments.get(deployment_id=lms.deployment_id).delete()
+
+    assert_refused(_login(client, lms), client, "lti.login_unknown_deployment", status=403)
+
+
+def test_a_deployment_added_elsewhere_can_log_in_at_once(client, lms, known_person):
+    """Only registrations that answered are remembered: a refused deployment is asked again."""
+    refused = _login(client, lms, lti_deployment_id="deployment-new")
+    assert refused.status_code == 403
+    # As another process would: no signal reaches this one.
+    Deployment.objects.bulk_create(
+        [Deployment(platform=lms.registration, deployment_id="deployment-new")]
+    )
+
+    assert _login(client, lms, lti_deployment_id="deployment-new").status_code == 302
+
+
+def test_a_registration_changed_in_another_process_is_seen_once_remembered_long_enough(
+    client, lms, known_person, monkeypatch
+):
+    # As another process would: an update sends no signal to this one.
+    Platform.objects.filter(pk=lms.registration.pk).update(is_active=False)
+    assert _login(client, lms).status_code == 302  # remembered, and the launch would refuse
+
+    monkeypatch.setattr(lti_launch, "LOGIN_REGISTRATION_MAX_AGE", 0.0)
+
+    assert_refused(_login(client, lms), client, "lti.login_unknown_platform", status=400)
+
+
+@contextmanager
+def _unheard(*connections):
+    """Changes made meanwhile reach no receiver here, as if made by another process."""
+    for signal, sender, uid, _receiver in connections:
+        signal.disconnect(sender=sender, dispatch_uid=uid)
+    try:
+        yield
+    finally:
+        for signal, sender, uid, receiver in connections:
+            signal.connect(receiver, sender=sender, dispatch_uid=uid)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_deleted_in_another_process_refuses_the_login_without_an_error(
+    client, lms, known_person
+):
+    with _unheard(
+        (post_delete, Platform, "lti_platform_deleted", signals.platform_changed),
+        (post_delete, Deployment, "lti_deployment_deleted", signals.platform_touch),
+    ):
+        Platform.objects.filter(pk=lms.registration.pk).delete()
+
+    assert_refused(_login(client, lms), client, "lti.login_unknown_platform", status=400)

@@ -13,6 +13,7 @@ from readings.courses.services import course_create
 from readings.lists.models import PublicationStatus
 from readings.lists.services import list_create
 from readings.lti.models import AnonymousLaunch, ContextLink, LaunchRecord, LtiIdentity
+from readings.lti.selectors import LANDING_CANDIDATES
 
 INSTRUCTOR = [ROLE + "Instructor"]
 
@@ -232,6 +233,19 @@ def test_a_student_lands_only_on_lists_students_may_see(client, lms, course, ins
     page = client.get(response["Location"])
     assert "There is no reading list for this course yet." in page.content.decode()
     assert "Draft" not in page.content.decode()
+
+
+@pytest.mark.parametrize("drafts", [2, LANDING_CANDIDATES + 1])
+def test_a_student_lands_on_the_one_list_they_may_see_however_many_the_course_has(
+    client, lms, course, reading_list, institution, drafts
+):
+    """A few lists are judged one by one, many in one query: the landing is the same."""
+    for number in range(drafts):
+        list_create(institution=institution, name=f"Draft {number}", courses=[course])
+
+    response = lms.launch(client)
+
+    assert response["Location"] == f"/lists/{reading_list.pk}/"
 
 
 def test_a_deep_linked_section_lands_on_that_section(client, lms, course, reading_list):

@@ -181,6 +181,7 @@ SIGNED_IN = answers(
 )
 INSTITUTION = {**SIGNED_IN, "outsider": HIDDEN, "outside_admin": HIDDEN}
 PUBLIC = {role: OK for role in ROLES}
+INVITEE = {**replace(INSTITUTION, OK, FORBIDDEN), "other_student": OK}
 # Engagement actions are not behind sign-in: a list the signed-out cannot see is not found.
 TAKE_PART = action({**READ, "anonymous": HIDDEN})
 MODERATE = action({**EDIT, "anonymous": HIDDEN})
@@ -402,7 +403,8 @@ def world(campus, make_user, other_institution, settings, tmp_path) -> World:
         list_discussion=discussion,
         student_comment=student_comment,
         instructor_comment=instructor_comment,
-        invitation=invite(published, "guest@example.edu"),
+        # Sent to a classmate's address: only that person may take it up.
+        invitation=invite(published, users["other_student"].email.upper()),
         draft_invitation=invite(draft, "draft-guest@example.edu"),
         record_id=record.record_id,
         preview=preview_for(published, week1),
@@ -642,9 +644,9 @@ ROWS = [
         action(MANAGE),
         args=lambda w: [w.published.pk, w.invitation.pk],
     ),
-    # The emailed link is the capability: anyone of the institution who holds it may join.
-    Row("lists:invitation", "GET", INSTITUTION, args=lambda w: [w.invitation.token]),
-    Row("lists:invitation", "POST", action(INSTITUTION), args=lambda w: [w.invitation.token]),
+    # The emailed link is for its addressee: anyone else of the institution is refused.
+    Row("lists:invitation", "GET", INVITEE, args=lambda w: [w.invitation.token]),
+    Row("lists:invitation", "POST", action(INVITEE), args=lambda w: [w.invitation.token]),
     # -- editor ----------------------------------------------------------------
     Row("editor:edit", "GET", EDIT, args=on_list),
     Row("editor:edit", "GET", DRAFT, args=lambda w: [w.draft.pk], variant="draft"),

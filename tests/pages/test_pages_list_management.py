@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from readings.lists.models import (
     ListInvitation,
@@ -338,11 +341,12 @@ def test_people_of_another_institution_are_neither_found_nor_added(client, campu
 def test_an_invitation_by_email_is_accepted_after_signing_in(
     client, campus, owner, django_capture_on_commit_callbacks
 ):
+    joiner = campus.users["other_student"]
     client.force_login(owner)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("lists:invitation_new", args=[campus.draft.pk]),
-            {"email": "someone.new@example.edu", "role": "edit"},
+            {"email": joiner.email, "role": "edit"},
         )
     invitation = ListInvitation.objects.get()
     link = reverse("lists:invitation", args=[invitation.token])
@@ -350,7 +354,6 @@ def test_an_invitation_by_email_is_accepted_after_signing_in(
 
     client.logout()
     assert client.get(link)["Location"].startswith(reverse("accounts:login"))
-    joiner = campus.users["other_student"]
     client.force_login(joiner)
     assert client.get(link).status_code == 200
     assert client.post(link)["Location"] == reverse("lists:detail", args=[campus.draft.pk])
@@ -359,6 +362,63 @@ def test_an_invitation_by_email_is_accepted_after_signing_in(
 
     client.force_login(campus.users["outsider"])
     assert client.get(link).status_code == 404
+
+
+def _invite(client, campus, owner, email: str) -> str:
+    client.force_login(owner)
+    client.post(
+        reverse("lists:invitation_new", args=[campus.draft.pk]),
+        {"email": email, "role": "edit"},
+        follow=True,  # shows (so clears) the "invitation sent" message with the address
+    )
+    return reverse("lists:invitation", args=[ListInvitation.objects.get(email=email).token])
+
+
+def test_an_invitation_opened_by_someone_else_is_refused_and_changes_nothing(client, campus, owner):
+    link = _invite(client, campus, owner, "alexandra.bloggs@example.edu")
+    members = set(ListMember.objects.values_list("reading_list_id", "user_id", "role"))
+    intruder = campus.users["student"]
+    client.force_login(intruder)
+
+    page = client.get(link)
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "This invitation was sent to a…@example.edu" in html
+    assert "alexandra.bloggs" not in html
+    assert f"ask {owner.get_full_name() or owner.username} to invite you" in html
+
+    refused = client.post(link)
+    assert refused.status_code == 403
+    assert set(ListMember.objects.values_list("reading_list_id", "user_id", "role")) == members
+    invitation = ListInvitation.objects.get()
+    assert (invitation.accepted_at, invitation.accepted_by) == (None, None)
+
+
+def test_the_invited_address_is_matched_whatever_its_case(client, campus, owner):
+    joiner = campus.users["other_student"]
+    link = _invite(client, campus, owner, joiner.email.upper())
+    client.force_login(joiner)
+    assert client.post(link)["Location"] == reverse("lists:detail", args=[campus.draft.pk])
+    assert ListMember.objects.get(reading_list=campus.draft, user=joiner).role == "edit"
+    assert ListInvitation.objects.get().accepted_by == joiner
+
+
+def test_an_expired_or_used_invitation_is_refused_even_to_its_addressee(client, campus, owner):
+    joiner = campus.users["other_student"]
+    link = _invite(client, campus, owner, joiner.email)
+    ListInvitation.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    client.force_login(joiner)
+    assert client.get(link).status_code == 404
+    assert client.post(link).status_code == 404
+    assert not ListMember.objects.filter(user=joiner).exists()
+
+    ListInvitation.objects.update(
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+        accepted_at=timezone.now(),
+        accepted_by=owner,
+    )
+    assert client.post(link).status_code == 404
+    assert not ListMember.objects.filter(user=joiner).exists()
 
 
 def test_names_are_shown_as_text_on_the_management_pages(client, campus, owner):

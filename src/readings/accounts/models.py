@@ -7,15 +7,16 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from readings.core.models import TimeStampedModel
 
 
 class Role(models.TextChoices):
-    STUDENT = "student", "Student"
-    INSTRUCTOR = "instructor", "Instructor"
-    LIBRARIAN = "librarian", "Librarian"
-    ADMINISTRATOR = "administrator", "Administrator"
+    STUDENT = "student", _("Student")
+    INSTRUCTOR = "instructor", _("Instructor")
+    LIBRARIAN = "librarian", _("Librarian")
+    ADMINISTRATOR = "administrator", _("Administrator")
 
 
 class User(AbstractUser):

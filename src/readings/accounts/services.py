@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from readings.accounts.models import Role, RoleAssignment, User
 from readings.core.exceptions import InvalidInput
@@ -50,7 +52,12 @@ def user_set_roles(*, user: User, roles: Iterable[str]) -> User:
     unknown = wanted - set(Role.values)
     if unknown:
         allowed = ", ".join(Role.values)
-        raise InvalidInput({"roles": [f"Unknown role(s) {sorted(unknown)}; use {allowed}."]})
+        message = ngettext(
+            "Unknown role %(roles)s; use %(allowed)s.",
+            "Unknown roles %(roles)s; use %(allowed)s.",
+            len(unknown),
+        ) % {"roles": ", ".join(sorted(unknown)), "allowed": allowed}
+        raise InvalidInput({"roles": [message]})
     current = set(user.roles.values_list("role", flat=True))
     user.roles.filter(role__in=current - wanted).delete()
     RoleAssignment.objects.bulk_create(
@@ -84,7 +91,7 @@ def librarian_set_departments(*, user: User, departments: Iterable[object]) -> U
     departments = list(departments)
     if any(d.institution_id != user.institution_id for d in departments):
         raise InvalidInput(
-            {"processing_departments": ["Departments must belong to the user's institution."]}
+            {"processing_departments": [_("Departments must belong to the user's institution.")]}
         )
     user.processing_departments.set(departments)
     return user

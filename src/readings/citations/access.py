@@ -6,6 +6,8 @@ show it to them; anything else answers "not found", like a missing one.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from readings.citations.models import Citation
 from readings.core.exceptions import Forbidden, NotFound
 from readings.institutions.selectors import institution_today
@@ -22,12 +24,12 @@ def access_citation_by_id(
         .first()
     )
     if citation is None:
-        raise NotFound("No such citation.")
+        raise NotFound(gettext("No such citation."))
     access = list_access(user, citation.reading_list)
     if not access.view or (access.reader_only and _hidden_from_readers(citation)):
-        raise NotFound("No such citation.")
+        raise NotFound(gettext("No such citation."))
     if for_edit and not access.edit:
-        raise Forbidden("You can see this citation but not change it.")
+        raise Forbidden(gettext("You can see this citation but not change it."))
     return citation, access
 
 

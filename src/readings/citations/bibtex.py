@@ -17,6 +17,7 @@ from typing import Any
 
 import bibtexparser
 from bibtexparser import model
+from django.utils.translation import gettext as _
 from pylatexenc.latex2text import LatexNodes2Text
 
 from readings.citations.csl import EntryError, ImportResult, clean_entries
@@ -127,9 +128,12 @@ def export_bibtex(citations: Iterable[Any]) -> str:
 
 def _failure(block: model.ParsingFailedBlock) -> str:
     if isinstance(block, model.DuplicateBlockKeyBlock):
-        return f"Another entry already uses the key '{block.key}'."
-    detail = getattr(block.error, "abort_reason", "") or str(block.error)
-    return f"This entry cannot be read: {detail.strip()}".rstrip(": ")
+        return _("Another entry already uses the key '%(key)s'.") % {"key": block.key}
+    detail = (getattr(block.error, "abort_reason", "") or str(block.error)).strip()
+    if not detail:
+        return _("This entry cannot be read.")
+    # The parser's own detail stays in English: it quotes the library, not us.
+    return _("This entry cannot be read: %(detail)s") % {"detail": detail}
 
 
 def _fields(entry: model.Entry) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from readings.citations.metadata import METADATA_FIELDS, clean_citation_fields
 from readings.citations.models import CitationKind
 from readings.core.exceptions import InvalidInput
@@ -189,17 +191,21 @@ def import_csl_json(text: str) -> ImportResult:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return ImportResult(errors=[EntryError(0, f"The file is not valid JSON ({exc.msg}).")])
+        return ImportResult(
+            errors=[
+                EntryError(0, _("The file is not valid JSON (%(detail)s).") % {"detail": exc.msg})
+            ]
+        )
     if isinstance(data, Mapping):
         data = [data]
     if not isinstance(data, list):
-        return ImportResult(errors=[EntryError(0, "A CSL-JSON file holds a list of items.")])
+        return ImportResult(errors=[EntryError(0, _("A CSL-JSON file holds a list of items."))])
     raw: list[Mapping[str, Any] | EntryError] = []
     for position, item in enumerate(data, start=1):
         if isinstance(item, Mapping):
             raw.append(from_csl(item))
         else:
-            raw.append(EntryError(position, "This entry is not a JSON object."))
+            raw.append(EntryError(position, _("This entry is not a JSON object.")))
     return clean_entries(raw)
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +27,7 @@ from readings.citations import exports
 from readings.citations.docx_export import build_docx
 from readings.citations.exports import ExportGroup
 from readings.citations.pdf_export import build_pdf
-from readings.citations.styles import STYLES, format_citation, resolve_style
+from readings.citations.styles import STYLES, entry_labels, format_citation, resolve_style
 from readings.core.exceptions import InvalidInput, NotFound
 from readings.institutions.selectors import institution_today
 from readings.lists.access import ListAccess, access_list_by_id
@@ -117,8 +118,15 @@ def export_page(request: HttpRequest, list_id: int) -> HttpResponse:
     text = _render_text(fmt, selection).lstrip("\ufeff")
     preview = []
     if fmt == "bibliography":
+        labels = entry_labels(selection.style)
         preview = [
-            (g.heading, [format_citation(c, selection.style).html for c in g.citations])
+            (
+                g.heading,
+                [
+                    format_html("{}{}", next(labels), format_citation(c, selection.style).html)
+                    for c in g.citations
+                ],
+            )
             for g in selection.groups
         ]
     return render(
@@ -167,8 +175,20 @@ def export_download(request: HttpRequest, list_id: int, fmt: str) -> HttpRespons
     return response
 
 
+def _bibliography_text(selection: Selection) -> str:
+    """The formatted bibliography to copy, numbered through all headings in a numbered style."""
+    labels = entry_labels(selection.style)
+    blocks = []
+    for group in selection.groups:
+        body = "".join(
+            next(labels) + format_citation(c, selection.style).text + "\n" for c in group.citations
+        )
+        blocks.append(f"{group.heading}\n{body}" if group.heading else body)
+    return "\n".join(blocks)
+
+
 _TEXT_RENDERERS: dict[str, Callable[[Selection], str]] = {
-    "bibliography": lambda s: exports.export_grouped_bibliography(s.groups, s.style),
+    "bibliography": _bibliography_text,
     "ris": lambda s: exports.export_ris(s.citations),
     "bibtex": lambda s: exports.export_bibtex(s.citations),
     "csl-json": lambda s: exports.export_csl_json(s.citations),

@@ -216,7 +216,10 @@ def _entry(
 
 def _display_title(fields: Mapping[str, Any]) -> str:
     if fields.get("chapter_title"):
-        return f"{fields['chapter_title']} (in {fields.get('title', '')})"
+        return _("%(chapter)s (in %(book)s)") % {
+            "chapter": fields["chapter_title"],
+            "book": fields.get("title", ""),
+        }
     return str(fields.get("title", ""))
 
 
@@ -264,7 +267,7 @@ def import_entries(*, section: Section, entries: Sequence[PreviewEntry]) -> Impo
     """
     locked = list_lock(list_id=section.reading_list_id)
     if not Section.objects.filter(pk=section.pk, reading_list_id=locked.pk).exists():
-        raise NotFound("No such section.")
+        raise NotFound(_("No such section."))
     start = len(positions.ordered_ids(Citation.objects.filter(section=section)))
     pending: list[Citation] = []
     skipped: list[PreviewEntry] = []

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
 
 from readings.citations import identifiers, names
 from readings.citations.models import (
@@ -86,10 +87,11 @@ def clean_citation_fields(data: Mapping[str, Any], *, partial: bool = False) -> 
         longest = _MAX_LENGTHS.get(field)
         if longest and len(cleaned[field]) > longest:
             errors.setdefault(field, []).append(
-                f"Keep this to {longest} characters (it has {len(cleaned[field])})."
+                _("Keep this to %(limit)d characters (it has %(count)d).")
+                % {"limit": longest, "count": len(cleaned[field])}
             )
     if not partial and not str(cleaned.get("title", "")).strip():
-        errors.setdefault("title", []).append("A citation needs a title.")
+        errors.setdefault("title", []).append(_("A citation needs a title."))
     if errors:
         raise InvalidInput(errors)
     if "secondary_type" in cleaned:
@@ -105,9 +107,9 @@ def _clean_field(field: str, value: Any) -> Any:
     if field in ("authors", "editors"):
         return names.clean_names(value)
     if field == "secondary_type":
-        return _choice(value, CitationKind, "type")
+        return _choice(value, CitationKind)
     if field == "status":
-        return _choice(value, CitationStatus, "status")
+        return _choice(value, CitationStatus)
     if field == "url":
         return _clean_link(str(value or ""))
     if field == "source_links":
@@ -126,12 +128,15 @@ _KNOWN_VALUES = {
 }
 
 
-def _choice(value: Any, choices: type, label: str) -> str:
+def _choice(value: Any, choices: type) -> str:
     text = str(value or "").strip()
     if text in _KNOWN_VALUES[choices]:
         return text
-    allowed = ", ".join(choices.values)
-    raise ValueError(f"'{text}' is not a known {label}; use one of {allowed}.")
+    if choices is CitationKind:
+        message = _("'%(value)s' is not a known type; use one of %(allowed)s.")
+    else:
+        message = _("'%(value)s' is not a known status; use one of %(allowed)s.")
+    raise ValueError(message % {"value": text, "allowed": ", ".join(choices.values)})
 
 
 def _clean_link(value: str) -> str:
@@ -144,7 +149,9 @@ def _clean_link(value: str) -> str:
     try:
         _URL(link)
     except ValidationError as exc:
-        raise ValueError(f"'{link[:60]}' is not a usable web address.") from exc
+        raise ValueError(
+            _("'%(link)s' is not a usable web address.") % {"link": link[:60]}
+        ) from exc
     return link
 
 
@@ -152,7 +159,7 @@ def _clean_links(value: Any) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if value is not None and not isinstance(value, list | tuple):
-        raise ValueError("Give source links as a list of web addresses.")
+        raise ValueError(_("Give source links as a list of web addresses."))
     links = [_clean_link(str(v)) for v in value or [] if v is not None]
     return [link for link in links if link]
 
@@ -167,4 +174,6 @@ def _clean_date(value: Any) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(value).strip())
     except ValueError as exc:
-        raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD.") from exc
+        raise ValueError(
+            _("'%(value)s' is not a date; write it as YYYY-MM-DD.") % {"value": value}
+        ) from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from readings.core.models import TimeStampedModel
 
@@ -11,25 +12,25 @@ from readings.core.models import TimeStampedModel
 class CitationKind(models.TextChoices):
     """The secondary type, using Leganto's codes so files round-trip unchanged."""
 
-    BOOK = "BK", "Book"
-    EBOOK = "E_BK", "E-book"
-    CHAPTER = "BOOK_EXTRACT", "Book chapter"
-    ARTICLE = "CR", "Article"
-    EARTICLE = "E_CR", "E-article"
-    JOURNAL = "JR", "Journal"
-    WEBSITE = "WS", "Web site"
-    VIDEO = "VD", "Video"
-    AUDIO = "AR", "Audio"
-    DOCUMENT = "DO", "Document"
-    NOTE = "NOTE", "Note"
-    OTHER = "OTHER", "Other"
+    BOOK = "BK", _("Book")
+    EBOOK = "E_BK", _("E-book")
+    CHAPTER = "BOOK_EXTRACT", _("Book chapter")
+    ARTICLE = "CR", _("Article")
+    EARTICLE = "E_CR", _("E-article")
+    JOURNAL = "JR", _("Journal")
+    WEBSITE = "WS", _("Web site")
+    VIDEO = "VD", _("Video")
+    AUDIO = "AR", _("Audio")
+    DOCUMENT = "DO", _("Document")
+    NOTE = "NOTE", _("Note")
+    OTHER = "OTHER", _("Other")
 
 
 class MaterialType(models.TextChoices):
     """The primary type: book-like or article-like, as Alma and link resolvers see it."""
 
-    BOOK = "BK", "Book"
-    ARTICLE = "CR", "Article"
+    BOOK = "BK", _("Book")
+    ARTICLE = "CR", _("Article")
 
 
 ARTICLE_LIKE = {CitationKind.ARTICLE, CitationKind.EARTICLE, CitationKind.JOURNAL}
@@ -40,12 +41,12 @@ def material_type_for(kind: str) -> str:
 
 
 class CitationStatus(models.TextChoices):
-    BEING_PREPARED = "BeingPrepared", "Being prepared"
-    READY_FOR_PROCESSING = "ReadyForProcessing", "Sent to the library"
-    IN_PROCESS = "InProcess", "In process"
-    COMPLETE = "Complete", "Complete"
-    DECLINED = "Declined", "Declined"
-    INACTIVE = "Inactive", "Inactive"
+    BEING_PREPARED = "BeingPrepared", _("Being prepared")
+    READY_FOR_PROCESSING = "ReadyForProcessing", _("Sent to the library")
+    IN_PROCESS = "InProcess", _("In process")
+    COMPLETE = "Complete", _("Complete")
+    DECLINED = "Declined", _("Declined")
+    INACTIVE = "Inactive", _("Inactive")
 
 
 def empty_list() -> list:

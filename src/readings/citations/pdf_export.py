@@ -1,13 +1,14 @@
 """A formatted bibliography as a PDF (fpdf2).
 
 Entries are the style's exact strings, titles in italics, with a hanging
-indent. The text needs a Unicode font: DejaVu Sans (Debian package
-fonts-dejavu-core; the oblique face comes with fonts-dejavu-extra and is
-used for italics when present). Without it the PDF falls back to Helvetica,
-which encodes Latin-1 only: typographic quotes and dashes become their ASCII
-look-alikes, accents outside Latin-1 are dropped and anything else becomes
-"?", so the document is still produced. Paragraphs that would start like a
-spreadsheet formula get a leading apostrophe (see ``exports``).
+indent (after the number in a numbered style). The text needs a Unicode
+font: DejaVu Sans (Debian package fonts-dejavu-core; the oblique face comes
+with fonts-dejavu-extra and is used for italics when present). Without it
+the PDF falls back to Helvetica, which encodes Latin-1 only: typographic
+quotes and dashes become their ASCII look-alikes, accents outside Latin-1
+are dropped and anything else becomes "?", so the document is still
+produced. Paragraphs that would start like a spreadsheet formula get a
+leading apostrophe (see ``exports``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from readings.citations.exports import ExportGroup, neutralise_formula, printable, segments
-from readings.citations.styles import format_citation
+from readings.citations.styles import entry_labels, format_citation
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _FAMILY = "DejaVu"
@@ -62,6 +63,7 @@ def build_pdf(
     pdf.set_font(fonts.family, "B", 16)
     pdf.multi_cell(0, 8, neutralise_formula(text(title)), align="L", new_x="LMARGIN")
     pdf.ln(4)
+    labels = entry_labels(style)
     for group in groups:
         if group.heading:
             pdf.set_font(fonts.family, "B", 13)
@@ -70,8 +72,8 @@ def build_pdf(
         pdf.set_font(fonts.family, "", 11)
         with pdf.text_columns(text_align="LEFT", line_height=1.3) as columns:
             for citation in group.citations:
-                runs = segments(format_citation(citation, style))
-                _write_entry(pdf, columns, [(text(run), italic) for run, italic in runs])
+                runs = [(next(labels), False), *segments(format_citation(citation, style))]
+                _write_entry(pdf, columns, [(text(run), italic) for run, italic in runs if run])
         pdf.ln(3)
     return bytes(pdf.output())
 

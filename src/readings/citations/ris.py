@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import rispy
+from django.utils.translation import gettext as _
 
 from readings.citations.csl import EN_DASH, EntryError, ImportResult, clean_entries
 from readings.citations.models import CitationKind
@@ -82,7 +83,11 @@ def import_ris(text: str) -> ImportResult:
         try:
             (parsed,) = rispy.loads("\n".join(record) + "\n")
         except (ValueError, KeyError) as exc:  # rispy's own complaints about a record
-            raw.append(EntryError(position, f"This RIS record cannot be read ({exc})."))
+            raw.append(
+                EntryError(
+                    position, _("This RIS record cannot be read (%(detail)s).") % {"detail": exc}
+                )
+            )
             continue
         raw.append(_fields(parsed))
     return clean_entries(raw)
@@ -120,20 +125,20 @@ def _records(text: str) -> Iterable[list[str] | str]:
         tag = match.group(1)
         if tag == "TY":
             if current is not None:
-                yield "This record has no end line (ER) before the next record starts."
+                yield _("This record has no end line (ER) before the next record starts.")
             current = [line]
         elif tag == "ER":
             if current is not None:
                 yield [*current, "ER  - "]
             elif orphan:
-                yield "This record has no type line (TY)."
+                yield _("This record has no type line (TY).")
             current, orphan = None, False
         elif current is not None:
             current.append(line)
         else:
             orphan = True
     if current is not None:
-        yield "The file ends inside this record (no ER line)."
+        yield _("The file ends inside this record (no ER line).")
 
 
 def _fields(entry: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from readings.citations.metadata import clean_citation_fields
 from readings.citations.models import Citation, CitationStatus
@@ -55,7 +56,7 @@ def citation_update(
     citation = _citation(citation_id)
     cleaned = clean_citation_fields(fields, partial=True)
     if "title" in cleaned and not cleaned["title"]:
-        raise InvalidInput({"title": ["A citation needs a title."]})
+        raise InvalidInput({"title": [gettext("A citation needs a title.")]})
     if read_by_week is not _UNCHANGED:
         cleaned["read_by_week"] = _clean_week(read_by_week)
     locked = list_lock(list_id=citation.reading_list_id, expected_version=expected_version)
@@ -85,7 +86,9 @@ def citation_add(
     """
     form_token = (form_token or "").strip()
     if len(form_token) > 64:
-        raise InvalidInput({"form_token": ["The form token is too long; reload the form."]})
+        raise InvalidInput(
+            {"form_token": [gettext("The form token is too long; reload the form.")]}
+        )
     week = _clean_week(read_by_week)
     list_lock(list_id=section.reading_list_id)
     if form_token:
@@ -109,9 +112,9 @@ def _clean_week(value: Any) -> int | None:
     try:
         week = int(value)
     except (TypeError, ValueError):
-        raise InvalidInput({"read_by_week": ["Give the week as a number."]}) from None
+        raise InvalidInput({"read_by_week": [gettext("Give the week as a number.")]}) from None
     if not 1 <= week <= 60:
-        raise InvalidInput({"read_by_week": ["Give a week between 1 and 60."]})
+        raise InvalidInput({"read_by_week": [gettext("Give a week between 1 and 60.")]})
     return week
 
 
@@ -127,7 +130,7 @@ def citation_set_tags(
 def _set_tags(citation: Citation, tags: Iterable[Tag], *, institution_id: int) -> None:
     tags = list(tags)
     if any(t.institution_id != institution_id for t in tags):
-        raise InvalidInput({"tags": ["Tags must belong to the list's institution."]})
+        raise InvalidInput({"tags": [gettext("Tags must belong to the list's institution.")]})
     citation.tags.set(tags)
 
 
@@ -165,7 +168,7 @@ def citations_move(
         return []
     moving = list(Citation.objects.filter(pk__in=citation_ids))
     if len(moving) != len(set(citation_ids)):
-        raise NotFound("No such citation.")
+        raise NotFound(gettext("No such citation."))
     target_id = section.reading_list_id
     involved = sorted({c.reading_list_id for c in moving} | {target_id})
     # Lock in a fixed order so two opposite moves between lists cannot deadlock.
@@ -175,7 +178,9 @@ def citations_move(
     }
     target = locked[target_id]
     if any(rl.institution_id != target.institution_id for rl in locked.values()):
-        raise InvalidInput({"section": ["Citations cannot move to another institution's list."]})
+        raise InvalidInput(
+            {"section": [gettext("Citations cannot move to another institution's list.")]}
+        )
     sections = {c.section_id for c in moving} | {section.pk}
     ids = list(dict.fromkeys(citation_ids))
     order: dict[int, list[int]] = {}
@@ -205,7 +210,7 @@ def citation_delete(*, citation_id: int, expected_version: int | None = None) ->
 def _citation(citation_id: int) -> Citation:
     citation = Citation.objects.select_related("reading_list").filter(pk=citation_id).first()
     if citation is None:
-        raise NotFound("No such citation.")
+        raise NotFound(gettext("No such citation."))
     return citation
 
 
@@ -257,7 +262,9 @@ def citation_copy(
     source = _citation(citation_id)
     locked = list_lock(list_id=section.reading_list_id, expected_version=expected_version)
     if locked.institution_id != source.reading_list.institution_id:
-        raise InvalidInput({"section": ["Citations cannot be copied to another institution."]})
+        raise InvalidInput(
+            {"section": [gettext("Citations cannot be copied to another institution.")]}
+        )
     count = Citation.objects.filter(section=section).count()
     copy = _copy_of(source, section=section, position=count)
     copy.save()
@@ -324,7 +331,7 @@ def citations_tag(
     locked = list_lock(list_id=reading_list_id, expected_version=expected_version)
     _require_in_list(reading_list_id, citation_ids)
     if tag.institution_id != locked.institution_id:
-        raise InvalidInput({"tags": ["Tags must belong to the list's institution."]})
+        raise InvalidInput({"tags": [gettext("Tags must belong to the list's institution.")]})
     links = Citation.tags.through.objects
     if add:
         have = set(
@@ -343,7 +350,7 @@ def _require_in_list(reading_list_id: int, citation_ids: Sequence[int]) -> None:
     wanted = set(citation_ids)
     found = Citation.objects.filter(pk__in=wanted, reading_list_id=reading_list_id).count()
     if not wanted or found != len(wanted):
-        raise NotFound("No such citation on this list.")
+        raise NotFound(gettext("No such citation on this list."))
 
 
 def _version(reading_list_id: int) -> int:

@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import count, repeat
 from typing import Any
 
 from django.utils.html import escape
@@ -37,6 +38,9 @@ STYLES = {
 }
 # Institution settings name Chicago by its full CSL name (institutions.models.CitationStyle).
 STYLE_ALIASES = {"chicago-author-date": "chicago"}
+# Vancouver lists references by number in the order they are cited, "1. Author AA. …"
+# (NLM, Citing Medicine, 2nd ed., "Reference lists"); the author-date styles are unnumbered.
+NUMBERED_STYLES = frozenset({"vancouver"})
 _MONTHS = [
     "January",
     "February",
@@ -166,6 +170,17 @@ def format_citation(citation: Any, style: str) -> Formatted:
             if len(_CACHE) > _CACHE_SIZE:
                 _CACHE.popitem(last=False)
     return result
+
+
+def entry_labels(style: str) -> Iterator[str]:
+    """Yield the label printed before each successive bibliography entry.
+
+    "1. ", "2. " … in a numbered style, continuing across a bibliography's
+    headings since each number names one reference; "" forever otherwise.
+    """
+    if resolve_style(style) in NUMBERED_STYLES:
+        return (f"{n}. " for n in count(1))
+    return repeat("")
 
 
 def clear_cache() -> None:

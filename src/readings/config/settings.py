@@ -134,6 +134,7 @@ TASKS = {
     }
 }
 
+SESSION_ENGINE = "readings.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

@@ -14,6 +14,9 @@ class ApplicationError(Exception):
     code = "invalid"
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
+        # A lazy translation is fixed in the language of the request that raised it, so
+        # logs and JSON get a plain string.
+        message = str(message)
         super().__init__(message)
         self.message = message
         if code:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import nh3
+from django.utils.translation import gettext as _
 
 # Enough for a reading note (emphasis, lists, links); nothing that runs or styles.
 NOTE_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a", "blockquote", "code"}
@@ -27,7 +28,9 @@ def check_url(value: str) -> str | None:
         return None
     parts = urlsplit(value.strip())
     if parts.scheme.lower() not in SAFE_URL_SCHEMES:
-        return f"Links must start with http:// or https:// (not '{parts.scheme or value[:20]}')."
+        return _("Links must start with http:// or https:// (not '%(start)s').") % {
+            "start": parts.scheme or value[:20]
+        }
     if not parts.netloc:
-        return "The link has no host name."
+        return _("The link has no host name.")
     return None

@@ -7,14 +7,15 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from readings.core.models import TimeStampedModel
 
 
 class CourseStatus(models.TextChoices):
-    UPCOMING = "upcoming", "Upcoming"
-    ACTIVE = "active", "Active"
-    ENDED = "ended", "Ended"
+    UPCOMING = "upcoming", _("Upcoming")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
 
 
 class Course(TimeStampedModel):
@@ -64,7 +65,7 @@ class Course(TimeStampedModel):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="course_end_after_start",
-                violation_error_message="The course cannot end before it starts.",
+                violation_error_message=_("The course cannot end before it starts."),
             ),
         ]
         indexes = [models.Index(fields=["institution", "title"], name="course_title_idx")]
@@ -119,8 +120,8 @@ class CourseCampus(models.Model):
 
 
 class EnrollmentRole(models.TextChoices):
-    STUDENT = "student", "Student"
-    INSTRUCTOR = "instructor", "Instructor"
+    STUDENT = "student", _("Student")
+    INSTRUCTOR = "instructor", _("Instructor")
 
 
 class Enrollment(TimeStampedModel):

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from readings.accounts.models import User
 from readings.core.exceptions import InvalidInput
@@ -74,7 +75,9 @@ def course_create(
         with transaction.atomic():
             course.save()
     except IntegrityError as exc:
-        raise InvalidInput({"code": [f"Course {course.display_code} already exists."]}) from exc
+        raise InvalidInput(
+            {"code": [_("Course %(code)s already exists.") % {"code": course.display_code}]}
+        ) from exc
     course.terms.set(terms)
     course.instructors.set(instructors)
     course_set_searchable_ids(course=course, values=searchable_ids)
@@ -125,7 +128,12 @@ def course_set_searchable_ids(*, course: Course, values: Iterable[str]) -> None:
     too_long = [v for v in wanted if len(v) > longest]
     if too_long:
         raise InvalidInput(
-            {"searchable_ids": [f"'{too_long[0][:40]}…' is longer than {longest} characters."]}
+            {
+                "searchable_ids": [
+                    _("'%(value)s…' is longer than %(limit)d characters.")
+                    % {"value": too_long[0][:40], "limit": longest}
+                ]
+            }
         )
     course.searchable_ids.exclude(value__in=wanted).delete()
     existing = set(course.searchable_ids.values_list("value", flat=True))
@@ -147,9 +155,13 @@ def course_set_campuses(*, course: Course, campuses: Iterable[tuple[str, int | N
             seen[campus.strip()] = participants
     longest = CourseCampus._meta.get_field("campus").max_length
     problems = [
-        f"'{c[:40]}' is longer than {longest} characters." for c in seen if len(c) > longest
+        _("'%(campus)s' is longer than %(limit)d characters.")
+        % {"campus": c[:40], "limit": longest}
+        for c in seen
+        if len(c) > longest
     ] + [
-        f"The number of participants at '{c}' must be a whole number of 0 or more."
+        _("The number of participants at '%(campus)s' must be a whole number of 0 or more.")
+        % {"campus": c}
         for c, p in seen.items()
         if p is not None and (not isinstance(p, int) or p < 0)
     ]
@@ -166,9 +178,18 @@ def course_enroll(*, course: Course, user: User, role: str = EnrollmentRole.STUD
     """Enrol the user (once per course); enrolling again changes their role."""
     if role not in EnrollmentRole.values:
         allowed = ", ".join(EnrollmentRole.values)
-        raise InvalidInput({"role": [f"Unknown enrolment role '{role}'; use {allowed}."]})
+        raise InvalidInput(
+            {
+                "role": [
+                    _("Unknown enrolment role '%(role)s'; use %(allowed)s.")
+                    % {"role": role, "allowed": allowed}
+                ]
+            }
+        )
     if user.institution_id != course.institution_id:
-        raise InvalidInput({"user": ["A user can only enrol in their own institution's courses."]})
+        raise InvalidInput(
+            {"user": [_("A user can only enrol in their own institution's courses.")]}
+        )
     enrollment, created = Enrollment.objects.get_or_create(
         course=course, user=user, defaults={"role": role}
     )
@@ -191,12 +212,14 @@ def _check_belongs(
     for field in ("academic_department", "processing_department"):
         department = getattr(course, field)
         if department is not None and department.institution_id != home:
-            errors[field] = ["That department belongs to another institution."]
+            errors[field] = [_("That department belongs to another institution.")]
     if course.rolled_from is not None and course.rolled_from.institution_id != home:
-        errors["rolled_from"] = ["A course can only roll over from its own institution's courses."]
+        errors["rolled_from"] = [
+            _("A course can only roll over from its own institution's courses.")
+        ]
     if any(term.institution_id != home for term in terms):
-        errors["terms"] = ["Terms must belong to the course's institution."]
+        errors["terms"] = [_("Terms must belong to the course's institution.")]
     if any(user.institution_id != home for user in instructors):
-        errors["instructors"] = ["Instructors must belong to the course's institution."]
+        errors["instructors"] = [_("Instructors must belong to the course's institution.")]
     if errors:
         raise InvalidInput(errors)

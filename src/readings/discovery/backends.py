@@ -11,6 +11,7 @@ import re
 from typing import Protocol
 
 from readings.core.exceptions import ApplicationError, InvalidInput, NotFound
+from readings.discovery import catalogue
 from readings.discovery.catalogue import catalogue_record_to_record, catalogue_search
 from readings.discovery.models import DiscoverySource, SourceKind
 from readings.discovery.sru import Query, SearchResult, SRUClient, SRUError
@@ -49,10 +50,13 @@ class BuiltinBackend:
             institution=self.institution, query=query, offset=offset, limit=limit
         )
         following = offset + len(hits.records) + 1
+        # Only the ranked matches are paged through (catalogue.RANKED_MATCHES).
+        last = min(hits.total, catalogue.RANKED_MATCHES)
         return SearchResult(
             total=hits.total,
             records=[catalogue_record_to_record(row) for row in hits.records],
-            next_start=following if hits.records and following <= hits.total else None,
+            next_start=following if hits.records and following <= last else None,
+            estimated=hits.estimated,
         )
 
 

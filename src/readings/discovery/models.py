@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from readings.core.models import TimeStampedModel
 
 
 class SourceKind(models.TextChoices):
-    SRU = "sru", "SRU server"
-    BUILTIN = "builtin", "Built-in catalogue"
+    SRU = "sru", _("SRU server")
+    BUILTIN = "builtin", _("Built-in catalogue")
 
 
 def empty_dict() -> dict:

@@ -82,6 +82,8 @@ class SearchResult:
     records: list[Record] = field(default_factory=list)
     # The startRecord of the next page, or None when this page was the last.
     next_start: int | None = None
+    # True when ``total`` is an estimate (the built-in catalogue on a very large hit set).
+    estimated: bool = False
 
 
 def cql_term(text: str) -> str:

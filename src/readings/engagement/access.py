@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from readings.citations.access import access_citation_by_id
 from readings.citations.models import Citation
 from readings.core.exceptions import Forbidden, NotFound
@@ -41,7 +43,7 @@ def engagement_access(
 
 def require_take_part(granted: EngagementAccess) -> None:
     if not granted.take_part:
-        raise Forbidden("Only signed-in members of the institution can take part.")
+        raise Forbidden(gettext("Only signed-in members of the institution can take part."))
 
 
 def access_list_engagement(
@@ -70,7 +72,7 @@ def access_discussion_by_id(
 ) -> tuple[Discussion, EngagementAccess]:
     discussion = Discussion.objects.filter(pk=discussion_id).first()
     if discussion is None:
-        raise NotFound("No such discussion.")
+        raise NotFound(gettext("No such discussion."))
     return discussion, access_discussion(user, discussion)
 
 
@@ -87,11 +89,11 @@ def access_comment_by_id(user: AnyUser, comment_id: int) -> tuple[Comment, Comme
     """
     comment = Comment.objects.select_related("discussion").filter(pk=comment_id).first()
     if comment is None:
-        raise NotFound("No such comment.")
+        raise NotFound(gettext("No such comment."))
     granted = access_discussion(user, comment.discussion)
     if comment.is_hidden and not granted.moderate:
-        raise NotFound("No such comment.")
+        raise NotFound(gettext("No such comment."))
     own = user.is_authenticated and comment.author_id == user.pk and granted.take_part
     if not (own or granted.moderate):
-        raise Forbidden("Only its author or the list's editors can change this comment.")
+        raise Forbidden(gettext("Only its author or the list's editors can change this comment."))
     return comment, CommentAccess(delete=True, moderate=granted.moderate)

@@ -229,7 +229,7 @@ def _discussion_url(discussion: Discussion) -> str:
 def discussion_close(request: HttpRequest, discussion_id: int) -> HttpResponse:
     discussion, granted = access_discussion_by_id(request.user, discussion_id)
     if not granted.moderate:
-        raise Forbidden("Only the list's editors can close or reopen a discussion.")
+        raise Forbidden(_("Only the list's editors can close or reopen a discussion."))
     closed = _flag(request, "closed")
     closed = (not discussion.is_closed) if closed is None else closed
     services.discussion_set_closed(discussion=discussion, by=request.user, closed=closed)
@@ -243,7 +243,7 @@ def discussion_close(request: HttpRequest, discussion_id: int) -> HttpResponse:
 def comment_hide(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment, rights = access_comment_by_id(request.user, comment_id)
     if not rights.moderate:
-        raise Forbidden("Only the list's editors can hide comments.")
+        raise Forbidden(_("Only the list's editors can hide comments."))
     hidden = _flag(request, "hidden")
     hidden = (not comment.is_hidden) if hidden is None else hidden
     services.comment_set_hidden(comment=comment, by=request.user, hidden=hidden)

@@ -8,26 +8,31 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from readings.core.models import TimeStampedModel
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
-    "Use letters, digits, '.', '_' or '-' only, starting with a letter or digit.",
+    _("Use letters, digits, '.', '_' or '-' only, starting with a letter or digit."),
 )
 
 
 class CitationStyle(models.TextChoices):
-    APA = "apa", "APA 7th"
-    HARVARD = "harvard", "Harvard"
-    CHICAGO = "chicago-author-date", "Chicago (author-date)"
-    MLA = "mla", "MLA"
-    VANCOUVER = "vancouver", "Vancouver"
+    APA = "apa", _("APA 7th")
+    HARVARD = "harvard", _("Harvard")
+    CHICAGO = "chicago-author-date", _("Chicago (author-date)")
+    MLA = "mla", _("MLA")
+    VANCOUVER = "vancouver", _("Vancouver")
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"'{value}' is not a known time zone (e.g. Europe/London).")
+        raise ValidationError(
+            _("'%(value)s' is not a known time zone (e.g. Europe/London)."),
+            code="invalid_time_zone",
+            params={"value": value},
+        )
 
 
 def default_settings() -> dict:
@@ -103,7 +108,7 @@ class Term(TimeStampedModel):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="term_end_after_start",
-                violation_error_message="The term cannot end before it starts.",
+                violation_error_message=_("The term cannot end before it starts."),
             ),
         ]
 

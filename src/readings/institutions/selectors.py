@@ -7,6 +7,7 @@ import zoneinfo
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from readings.core.exceptions import InvalidInput
 from readings.institutions.models import Institution
@@ -35,7 +36,9 @@ def institution_resolve(code: str | None) -> Institution:
     if code:
         found = Institution.objects.filter(code=code).first()
         if found is None:
-            raise InvalidInput({"institution": [f"No institution has the code '{code}'."]})
+            raise InvalidInput(
+                {"institution": [_("No institution has the code '%(code)s'.") % {"code": code}]}
+            )
         return found
     institutions = list(Institution.objects.all()[:2])
     if len(institutions) == 1:
@@ -44,12 +47,12 @@ def institution_resolve(code: str | None) -> Institution:
         raise InvalidInput(
             {
                 "institution": [
-                    "There is no institution yet; add one with 'readings institution add'."
+                    _("There is no institution yet; add one with 'readings institution add'.")
                 ]
             }
         )
     raise InvalidInput(
-        {"institution": ["There are several institutions; name one with --institution CODE."]}
+        {"institution": [_("There are several institutions; name one with --institution CODE.")]}
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext
 
 from readings.accounts.models import Role, User
 from readings.core.exceptions import Forbidden, NotFound
@@ -72,12 +73,12 @@ def access_list_by_id(
     """Fetch a list on a user's behalf: 404 if they may not see it, 403 if not change it."""
     reading_list = ReadingList.objects.select_related("institution").filter(pk=list_id).first()
     if reading_list is None:
-        raise NotFound("No such reading list.")
+        raise NotFound(gettext("No such reading list."))
     access = list_access(user, reading_list)
     if not access.view:
-        raise NotFound("No such reading list.")
+        raise NotFound(gettext("No such reading list."))
     if (for_edit and not access.edit) or (for_manage and not access.manage):
-        raise Forbidden("You can see this reading list but not change it.")
+        raise Forbidden(gettext("You can see this reading list but not change it."))
     return reading_list, access
 
 

@@ -24,7 +24,7 @@ from readings.lists.forms import (
     CollaboratorSearchForm,
     InvitationForm,
 )
-from readings.lists.models import ListMember, ReadingList
+from readings.lists.models import ListInvitation, ListMember, ReadingList
 from readings.lists.selectors import collaborator_candidates, list_members, pending_invitations
 from readings.lists.services import (
     invitation_accept,
@@ -188,12 +188,24 @@ def invitation_withdraw(request: HttpRequest, list_id: int, invitation_id: int) 
 
 @login_required
 def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
-    """The emailed link: sign in (login_required), then confirm to join."""
+    """The emailed link: sign in (login_required) with the invited address, then confirm."""
     invitation = invitation_pending(token=token)
     if invitation.reading_list.institution_id != request.user.institution_id:
         raise NotFound(_("This invitation is for another institution's list."))
+    if not invitation.is_addressed_to(request.user):
+        return _not_addressed_to_you(request, invitation)
     if request.method == "POST":
         invitation_accept(token=token, user=request.user)
         messages.success(request, _("You now collaborate on this list."))
         return redirect("lists:detail", invitation.reading_list_id)
     return render(request, "lists/invitation.html", {"invitation": invitation})
+
+
+def _not_addressed_to_you(request: HttpRequest, invitation: ListInvitation) -> HttpResponse:
+    """Refuse a link opened by someone else, saying whose it is without giving the address away."""
+    inviter = invitation.invited_by
+    context = {
+        "invitation": invitation,
+        "inviter": (inviter.get_full_name() or inviter.username) if inviter else "",
+    }
+    return render(request, "lists/invitation_not_yours.html", context, status=403)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from readings.citations.models import Citation
 from readings.core.exceptions import InvalidInput
@@ -54,7 +55,9 @@ def list_copy(
     """Copy one list; the copy records ``rolled_from=source``."""
     courses = list(courses)
     if any(c.institution_id != source.institution_id for c in courses):
-        raise InvalidInput({"courses": ["A list can only be linked to its institution's courses."]})
+        raise InvalidInput(
+            {"courses": [gettext("A list can only be linked to its institution's courses.")]}
+        )
     copy = ListCopy(
         source_id=source.pk,
         course_ids=[c.pk for c in courses],
@@ -81,7 +84,9 @@ def lists_copy(*, copies: Sequence[ListCopy]) -> list[ReadingList]:
     sources = ReadingList.objects.in_bulk({c.source_id for c in copies})
     missing = {c.source_id for c in copies} - set(sources)
     if missing:
-        raise InvalidInput({"source": [f"No reading list with id {min(missing)}."]})
+        raise InvalidInput(
+            {"source": [gettext("No reading list with id %(id)s.") % {"id": min(missing)}]}
+        )
     for copy in copies:
         copy.code = (copy.code or new_list_code()).strip()
     _check_codes_free(copies, sources)
@@ -111,13 +116,19 @@ def _check_choices(copies: Sequence[ListCopy]) -> None:
         if copy.status not in ListStatus.values:
             allowed = ", ".join(ListStatus.values)
             raise InvalidInput(
-                {"status": [f"'{copy.status}' is not a list status; use {allowed}."]}
+                {
+                    "status": [
+                        gettext("'%(status)s' is not a list status; use %(allowed)s.")
+                        % {"status": copy.status, "allowed": allowed}
+                    ]
+                }
             )
         if copy.publication_status not in PublicationStatus.values:
             raise InvalidInput(
                 {
                     "publication_status": [
-                        f"'{copy.publication_status}' is not a publication status."
+                        gettext("'%(status)s' is not a publication status.")
+                        % {"status": copy.publication_status}
                     ]
                 }
             )
@@ -137,7 +148,9 @@ def _check_codes_free(copies: Sequence[ListCopy], sources: dict[int, ReadingList
             )
         clash = sorted(clash)
         if clash:
-            raise InvalidInput({"code": [f"A list with code '{clash[0]}' exists."]})
+            raise InvalidInput(
+                {"code": [gettext("A list with code '%(code)s' exists.") % {"code": clash[0]}]}
+            )
 
 
 def _list_from(source: ReadingList, copy: ListCopy) -> ReadingList:

@@ -8,6 +8,8 @@ version and what changed, small) and a redirect back to the editor otherwise.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -17,14 +19,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from readings.citations import services as citation_services
-from readings.citations.forms import CitationEditorForm, add_service_errors
+from readings.citations.forms import CitationEditorForm, add_service_errors, fields_for_kind
 from readings.citations.models import Citation, CitationKind
 from readings.citations.names import format_names
-from readings.core.exceptions import Conflict, InvalidInput, NotFound
+from readings.core.exceptions import ApplicationError, Conflict, InvalidInput, NotFound
 from readings.institutions.selectors import institution_today
 from readings.lists import services as list_services
 from readings.lists.access import access_list_by_id
@@ -151,6 +153,151 @@ def _order(reading_list: ReadingList, section_ids: set[int]) -> dict[str, list[i
 
 
 # ---------------------------------------------------------------------------
+# Stale posts from the page without JavaScript
+
+_BULK_ACTIONS = {
+    "move": gettext_lazy("Move to section"),
+    "tag": gettext_lazy("Add tag"),
+    "untag": gettext_lazy("Remove tag"),
+    "delete": gettext_lazy("Delete"),
+}
+
+
+_TITLES_SHOWN = 20  # of the ticked citations, on the stale-post page
+
+
+def _is_stale(exc: Conflict) -> bool:
+    return exc.code == "stale_version"
+
+
+def _explains_stale_posts(what: str) -> Callable:
+    """Answer a stale plain form post with what happened, what was sent and a way back.
+
+    Fetch requests keep the JSON conflict (the editor shows it in place); a
+    plain post would otherwise reach the generic error page and lose the input.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, list_id: int, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, list_id, **kwargs)
+            except Conflict as exc:
+                if _wants_json(request) or not _is_stale(exc):
+                    raise
+                return _stale_page(request, list_id, exc, what=what, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _stale_page(
+    request: HttpRequest,
+    list_id: int,
+    exc: Conflict,
+    *,
+    what: str,
+    section_id: int | None = None,
+    citation_id: int | None = None,
+) -> HttpResponse:
+    reading_list = _editable_list(request, list_id)
+    # The other change may have deleted the very item this post was about.
+    citation = (
+        Citation.objects.filter(pk=citation_id, reading_list=reading_list).first()
+        if citation_id
+        else None
+    )
+    section = (
+        Section.objects.filter(pk=section_id, reading_list=reading_list).first()
+        if section_id
+        else None
+    )
+    gone = bool(citation_id and citation is None) or bool(section_id and section is None)
+    anchor = f"c{citation.pk}" if citation else (f"s{section.pk}" if section else "")
+    context = {
+        "list": reading_list,
+        "message": exc.message,
+        "what": what,
+        "gone": gone,
+        "submitted": _submitted(request, reading_list, citation=citation, section=section),
+        "resend": [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name not in ("csrfmiddlewaretoken", "version")
+            for value in values
+        ],
+        # The version of this request's fresh read: resending applies to what is there now.
+        "version": reading_list.version,
+        "edit_url": _edit_url(reading_list, anchor),
+    }
+    return render(request, "lists/editor_conflict.html", context, status=409)
+
+
+def _submitted(
+    request: HttpRequest,
+    reading_list: ReadingList,
+    *,
+    citation: Citation | None,
+    section: Section | None,
+) -> list[tuple[str, str]]:
+    """The posted values as the user chose them (names, not ids), to reapply by hand."""
+    post = request.POST
+    rows: list[tuple[str, str]] = []
+    if citation is not None:
+        rows.append((_("Citation"), citation.title))
+    if section is not None:
+        rows.append((_("Section"), section.name))
+    for name, field in SectionEditorForm.base_fields.items():
+        value = post.get(f"new-{name}", "").strip()
+        if value:
+            rows.append((str(field.label), value))
+    action = post.get("action")
+    if action in _BULK_ACTIONS:
+        rows.append((_("Action"), str(_BULK_ACTIONS[action])))
+    ticked = [_int(v) for v in post.getlist("citation")]
+    if ticked:
+        titles = list(
+            Citation.objects.filter(pk__in=ticked, reading_list=reading_list)
+            .order_by("section__position", "position")
+            .values_list("title", flat=True)[: _TITLES_SHOWN + 1]
+        )
+        shown = "; ".join(t[:80] for t in titles[:_TITLES_SHOWN])
+        if len(titles) > _TITLES_SHOWN:
+            more = len(set(ticked)) - _TITLES_SHOWN
+            shown += " " + ngettext("and %(n)s more", "and %(n)s more", more) % {"n": more}
+        rows.append((_("Ticked citations"), shown))
+    direction = post.get("direction")
+    if direction in ("up", "down"):
+        up = direction == "up"
+        if citation is not None:
+            label = _("Move up one") if up else _("Move down one")
+        else:
+            label = _("Move section up") if up else _("Move section down")
+        rows.append((_("Move"), label))
+    elif post.get("section") and action in (None, "move"):
+        rows.append((_("Move to section"), _target_name(request, reading_list, post["section"])))
+    if action in ("tag", "untag"):
+        tag = Tag.objects.filter(
+            pk=_int(post.get("tag")), institution_id=reading_list.institution_id
+        ).first()
+        rows.append((_("Tag"), tag.name if tag else "?"))
+    if post.get("confirm") == "yes" and (action in (None, "delete")):
+        rows.append((_("Deletion confirmed"), _("Yes")))
+    return rows
+
+
+def _target_name(request: HttpRequest, reading_list: ReadingList, section_id: str) -> str:
+    try:
+        target = _target_section(request, reading_list, section_id)
+    except ApplicationError:
+        return "?"  # gone meanwhile, or never the user's to name
+    if target.reading_list_id == reading_list.pk:
+        return target.name
+    return f"{target.name} ({target.reading_list.name})"
+
+
+# ---------------------------------------------------------------------------
 # The page
 
 
@@ -180,6 +327,7 @@ def edit_list(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@_explains_stale_posts(gettext_lazy("Add a section"))
 def section_add(request: HttpRequest, list_id: int) -> HttpResponse:
     reading_list = _editable_list(request, list_id)
     form = SectionEditorForm(request.POST, prefix="new")
@@ -262,6 +410,7 @@ def section_settings(request: HttpRequest, list_id: int, section_id: int) -> Htt
 
 @login_required
 @require_POST
+@_explains_stale_posts(gettext_lazy("Move a section"))
 def section_move(request: HttpRequest, list_id: int, section_id: int) -> HttpResponse:
     reading_list = _editable_list(request, list_id)
     section = _section_of(reading_list, section_id)
@@ -292,6 +441,7 @@ def section_move(request: HttpRequest, list_id: int, section_id: int) -> HttpRes
 
 @login_required
 @require_POST
+@_explains_stale_posts(gettext_lazy("Delete this section"))
 def section_delete(request: HttpRequest, list_id: int, section_id: int) -> HttpResponse:
     reading_list = _editable_list(request, list_id)
     section = _section_of(reading_list, section_id)
@@ -398,7 +548,10 @@ def citation_add(request: HttpRequest, list_id: int) -> HttpResponse:
         "form": form,
         "form_token": token,
         "problem": problem,
-        "version": source.get("version") or reading_list.version,
+        # After a refusal the form carries the current version, so saving again here applies.
+        "version": _current_version(reading_list)
+        if problem
+        else source.get("version") or reading_list.version,
         "identifier": request.POST.get("identifier", ""),
         "lookup_problem": lookup_problem,
         "adding": True,
@@ -464,10 +617,51 @@ def citation_edit(request: HttpRequest, list_id: int, citation_id: int) -> HttpR
         "targets": other_editable_lists(user=request.user, reading_list=reading_list),
         "form": form,
         "problem": problem,
-        "version": request.POST.get("version") or reading_list.version,
+        "saved_now": _saved_now(form, citation) if problem else [],
+        # After a refusal the form carries the current version, so saving again here applies.
+        "version": _current_version(reading_list)
+        if problem
+        else request.POST.get("version") or reading_list.version,
         "adding": False,
     }
     return render(request, "citations/form_page.html", context, status=409 if problem else 200)
+
+
+def _saved_now(form: CitationEditorForm, citation: Citation) -> list[tuple[str, str, str]]:
+    """Each field whose saved value differs from the refused input: (label, saved now, input).
+
+    Shown beside the kept input so the user sees what someone else saved
+    before making their own change again.
+    """
+    fresh = Citation.objects.filter(pk=citation.pk).first()
+    if fresh is None:
+        return []
+    saved = CitationEditorForm.initial_for(fresh, [])
+    saved["tags"] = sorted(fresh.tags.values_list("name", flat=True))
+    shown = fields_for_kind(form.kind) | {"read_by_week", "tags"}
+    rows = []
+    for name, field in form.fields.items():
+        if name not in shown or name not in form.cleaned_data:
+            continue
+        mine, now = form.cleaned_data[name], saved.get(name)
+        if name == "tags":
+            mine = sorted(tag.name for tag in mine)
+        elif name == "secondary_type":
+            kinds = dict(CitationKind.choices)
+            mine, now = kinds.get(mine, mine), kinds.get(now, now)
+        if _shown(now) != _shown(mine):
+            rows.append((str(field.label), _shown(now), _shown(mine)))
+    return rows
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
 
 
 # ---------------------------------------------------------------------------
@@ -476,6 +670,7 @@ def citation_edit(request: HttpRequest, list_id: int, citation_id: int) -> HttpR
 
 @login_required
 @require_POST
+@_explains_stale_posts(gettext_lazy("Move a citation"))
 def citation_move(request: HttpRequest, list_id: int, citation_id: int) -> HttpResponse:
     """Move one citation to a position in a section, of this list or another: one small request."""
     reading_list = _editable_list(request, list_id)
@@ -524,6 +719,7 @@ def citation_move(request: HttpRequest, list_id: int, citation_id: int) -> HttpR
 
 @login_required
 @require_POST
+@_explains_stale_posts(gettext_lazy("Delete a citation"))
 def citation_delete(request: HttpRequest, list_id: int, citation_id: int) -> HttpResponse:
     reading_list = _editable_list(request, list_id)
     citation = _citation_of(reading_list, citation_id)
@@ -546,6 +742,7 @@ def citation_delete(request: HttpRequest, list_id: int, citation_id: int) -> Htt
 
 @login_required
 @require_POST
+@_explains_stale_posts(gettext_lazy("Duplicate"))
 def citation_duplicate(request: HttpRequest, list_id: int, citation_id: int) -> HttpResponse:
     reading_list = _editable_list(request, list_id)
     citation = _citation_of(reading_list, citation_id)
@@ -582,6 +779,7 @@ def citation_copy(request: HttpRequest, list_id: int, citation_id: int) -> HttpR
 
 @login_required
 @require_POST
+@_explains_stale_posts(gettext_lazy("With the ticked citations"))
 def bulk(request: HttpRequest, list_id: int) -> HttpResponse:
     """Move, tag or delete the ticked citations together."""
     reading_list = _editable_list(request, list_id)

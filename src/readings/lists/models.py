@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from readings.core.models import TimeStampedModel
 from readings.institutions.models import code_validator
@@ -13,37 +15,38 @@ from readings.institutions.models import code_validator
 class ListStatus(models.TextChoices):
     """Where the list stands in the library's processing workflow."""
 
-    BEING_PREPARED = "BeingPrepared", "Being prepared"
-    READY_FOR_PROCESSING = "ReadyForProcessing", "Ready for processing"
-    IN_PROCESS = "InProcess", "In process"
-    COMPLETE = "Complete", "Complete"
-    INACTIVE = "Inactive", "Inactive"
-    DECLINED = "Declined", "Declined"
-    ROLLED_OVER = "RolledOver", "Rolled over"
+    BEING_PREPARED = "BeingPrepared", _("Being prepared")
+    READY_FOR_PROCESSING = "ReadyForProcessing", _("Ready for processing")
+    IN_PROCESS = "InProcess", _("In process")
+    COMPLETE = "Complete", _("Complete")
+    INACTIVE = "Inactive", _("Inactive")
+    DECLINED = "Declined", _("Declined")
+    # A list's state, not the loader's count of rolled-over courses.
+    ROLLED_OVER = "RolledOver", pgettext_lazy("reading list status", "Rolled over")
 
 
 class PublicationStatus(models.TextChoices):
-    DRAFT = "DRAFT", "Draft"
-    PUBLISHED = "PUBLISHED", "Published"
-    ARCHIVED = "ARCHIVED", "Archived"
+    DRAFT = "DRAFT", _("Draft")
+    PUBLISHED = "PUBLISHED", _("Published")
+    ARCHIVED = "ARCHIVED", _("Archived")
 
 
 class Visibility(models.TextChoices):
-    OPEN_TO_WORLD = "OPEN_TO_WORLD", "Anyone"
-    INSTITUTION = "INSTITUTION", "Anyone at the institution"
-    COURSE = "COURSE", "Course members only"
-    PRIVATE = "PRIVATE", "Owners and collaborators only"
+    OPEN_TO_WORLD = "OPEN_TO_WORLD", _("Anyone")
+    INSTITUTION = "INSTITUTION", _("Anyone at the institution")
+    COURSE = "COURSE", _("Course members only")
+    PRIVATE = "PRIVATE", _("Owners and collaborators only")
 
 
 class MemberRole(models.TextChoices):
-    OWNER = "owner", "Owner"
-    MANAGE = "manage", "Can manage"
-    EDIT = "edit", "Can edit"
+    OWNER = "owner", _("Owner")
+    MANAGE = "manage", _("Can manage")
+    EDIT = "edit", _("Can edit")
 
 
 class TagKind(models.TextChoices):
-    PUBLIC = "public", "Public"
-    LIBRARY = "library", "Library only"
+    PUBLIC = "public", _("Public")
+    LIBRARY = "library", _("Library only")
 
 
 class Tag(TimeStampedModel):
@@ -184,7 +187,7 @@ class Section(TimeStampedModel):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="section_end_after_start",
-                violation_error_message="The section cannot close before it opens.",
+                violation_error_message=_("The section cannot close before it opens."),
             ),
         ]
 
@@ -193,10 +196,11 @@ class Section(TimeStampedModel):
 
 
 class ListInvitation(TimeStampedModel):
-    """An emailed invitation to collaborate; the link's token adds whoever signs in with it.
+    """An emailed invitation to collaborate, for the person who signs in with that address.
 
     The address need not belong to a known user yet: the person may get an
     account later and accept then, as long as the invitation has not expired.
+    A forwarded or leaked link is no use to anyone signed in with another address.
     """
 
     reading_list = models.ForeignKey(
@@ -228,3 +232,17 @@ class ListInvitation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_role_display()}) to {self.reading_list_id}"
+
+    def is_addressed_to(self, user) -> bool:
+        """Whether ``user`` signs in with the invited address (case never matters in practice)."""
+        mine = (self.email or "").strip().casefold()
+        theirs = (getattr(user, "email", "") or "").strip().casefold()
+        return bool(mine) and mine == theirs
+
+    @property
+    def masked_email(self) -> str:
+        """The address with most of its local part hidden, for pages shown to someone else."""
+        local, at, domain = (self.email or "").strip().partition("@")
+        if not at:
+            return "…"
+        return f"{local[:1]}…@{domain}"

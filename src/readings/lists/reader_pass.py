@@ -57,7 +57,11 @@ DEFAULT_PASS_SECONDS = 15
 MAX_PASSES = 5000
 _LIST_PATH = re.compile(r"/lists/([1-9][0-9]{0,17})/\Z")
 _DB_SESSION_ENGINES = frozenset(
-    {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
+    {
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+        "readings.accounts.sessions",
+    }
 )
 
 

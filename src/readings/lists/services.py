@@ -17,11 +17,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from readings.accounts.models import User
 from readings.core import positions
-from readings.core.exceptions import Conflict, InvalidInput, NotFound
+from readings.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from readings.core.models import validate
 from readings.courses.models import Course
 from readings.institutions.models import Institution
@@ -56,12 +57,15 @@ def list_lock(*, list_id: int, expected_version: int | None = None) -> ReadingLi
     """Lock a list for a change (call inside a transaction) and check the version."""
     reading_list = ReadingList.objects.select_for_update().filter(pk=list_id).first()
     if reading_list is None:
-        raise NotFound("No such reading list.")
+        raise NotFound(gettext("No such reading list."))
     if expected_version is not None and reading_list.version != expected_version:
         raise Conflict(
-            "Someone else changed this list since you opened it "
-            f"(you had version {expected_version}, it is now {reading_list.version}). "
-            "Reload the list to see their changes, then make yours again.",
+            gettext(
+                "Someone else changed this list since you opened it (you had version "
+                "%(yours)s, it is now %(current)s). Reload the list to see their changes, "
+                "then make yours again."
+            )
+            % {"yours": expected_version, "current": reading_list.version},
             code="stale_version",
         )
     return reading_list
@@ -111,7 +115,9 @@ def list_create(
         with transaction.atomic():
             reading_list.save()
     except IntegrityError as exc:
-        raise InvalidInput({"code": [f"A list with code '{reading_list.code}' exists."]}) from exc
+        raise InvalidInput(
+            {"code": [gettext("A list with code “%(code)s” exists.") % {"code": reading_list.code}]}
+        ) from exc
     for course in courses:
         list_link_course(reading_list=reading_list, course=course)
     if acting_user is not None and acting_user.institution_id == institution.pk:
@@ -155,7 +161,12 @@ def list_set_publication(
     """Move a list between draft, published and archived (any way round)."""
     if publication_status not in PublicationStatus.values:
         raise InvalidInput(
-            {"publication_status": [f"'{publication_status}' is not a publication status."]}
+            {
+                "publication_status": [
+                    gettext("“%(value)s” is not a publication status.")
+                    % {"value": publication_status}
+                ]
+            }
         )
     return list_update(
         list_id=list_id, expected_version=expected_version, publication_status=publication_status
@@ -189,7 +200,9 @@ def list_link_course(
     *, reading_list: ReadingList, course: Course, expected_version: int | None = None
 ) -> None:
     if course.institution_id != reading_list.institution_id:
-        raise InvalidInput({"courses": ["A list can only be linked to its institution's courses."]})
+        raise InvalidInput(
+            {"courses": [gettext("A list can only be linked to its institution's courses.")]}
+        )
     locked = list_lock(list_id=reading_list.pk, expected_version=expected_version)
     _, created = ListCourse.objects.get_or_create(reading_list=locked, course=course)
     if created:
@@ -216,7 +229,9 @@ def list_set_courses(
     locked = list_lock(list_id=list_id, expected_version=expected_version)
     wanted = {c.pk: c for c in courses}
     if any(c.institution_id != locked.institution_id for c in wanted.values()):
-        raise InvalidInput({"courses": ["A list can only be linked to its institution's courses."]})
+        raise InvalidInput(
+            {"courses": [gettext("A list can only be linked to its institution's courses.")]}
+        )
     current = set(
         ListCourse.objects.filter(reading_list=locked).values_list("course_id", flat=True)
     )
@@ -308,10 +323,17 @@ INVITATION_LIFETIME = datetime.timedelta(days=14)
 def member_set(*, reading_list: ReadingList, user: User, role: str) -> ListMember:
     if role not in MemberRole.values:
         raise InvalidInput(
-            {"role": [f"Unknown role '{role}'; use {', '.join(MemberRole.values)}."]}
+            {
+                "role": [
+                    gettext("Unknown role “%(role)s”; use %(roles)s.")
+                    % {"role": role, "roles": ", ".join(MemberRole.values)}
+                ]
+            }
         )
     if user.institution_id != reading_list.institution_id:
-        raise InvalidInput({"user": ["Collaborators must belong to the list's institution."]})
+        raise InvalidInput(
+            {"user": [gettext("Collaborators must belong to the list's institution.")]}
+        )
     # Lock the list so two managers demoting owners at once cannot leave none.
     list_lock(list_id=reading_list.pk)
     if role != MemberRole.OWNER:
@@ -332,7 +354,9 @@ def member_remove(*, reading_list: ReadingList, user: User) -> None:
 def _keep_an_owner(reading_list: ReadingList, *, leaving: User) -> None:
     owners = ListMember.objects.filter(reading_list=reading_list, role=MemberRole.OWNER)
     if owners.filter(user=leaving).exists() and owners.count() == 1:
-        raise InvalidInput({"user": ["A list keeps at least one owner; add another owner first."]})
+        raise InvalidInput(
+            {"user": [gettext("A list keeps at least one owner; add another owner first.")]}
+        )
 
 
 @transaction.atomic
@@ -375,7 +399,8 @@ def invitation_create(
         "name": reading_list.name,
         "rights": invitation.get_role_display().lower(),
         "link": link,
-        "day": f"{invitation.expires_at:%d %B %Y}",
+        # Month names in the language the e-mail is written in.
+        "day": date_format(invitation.expires_at, "j F Y"),
     }
     sender = getattr(settings, "DEFAULT_FROM_EMAIL", None)
     transaction.on_commit(lambda: send_mail(subject, body, sender, [email]))
@@ -390,7 +415,7 @@ def invitation_pending(*, token: str) -> ListInvitation:
         .first()
     )
     if invitation is None or not token:
-        raise NotFound("This invitation has expired, was already used, or was withdrawn.")
+        raise NotFound(gettext("This invitation has expired, was already used, or was withdrawn."))
     return invitation
 
 
@@ -401,7 +426,18 @@ def invitation_accept(*, token: str, user: User) -> ListMember:
     reading_list = invitation.reading_list
     if user.institution_id != reading_list.institution_id:
         raise InvalidInput(
-            {"user": ["This invitation is for a list of another institution; sign in there."]}
+            {
+                "user": [
+                    gettext("This invitation is for a list of another institution; sign in there.")
+                ]
+            }
+        )
+    if not invitation.is_addressed_to(user):
+        raise Forbidden(
+            gettext(
+                "This invitation was sent to %(address)s; sign in with that account to accept it."
+            )
+            % {"address": invitation.masked_email}
         )
     ListInvitation.objects.filter(pk=invitation.pk).update(
         accepted_at=timezone.now(), accepted_by=user
@@ -504,7 +540,7 @@ def section_set_tags(
     tags = list(tags)
     locked = list_lock(list_id=section.reading_list_id, expected_version=expected_version)
     if any(t.institution_id != locked.institution_id for t in tags):
-        raise InvalidInput({"tags": ["Tags must belong to the list's institution."]})
+        raise InvalidInput({"tags": [gettext("Tags must belong to the list's institution.")]})
     section.tags.set(tags)
     list_bump(locked)
 
@@ -512,7 +548,7 @@ def section_set_tags(
 def _section(section_id: int) -> Section:
     section = Section.objects.select_related("reading_list").filter(pk=section_id).first()
     if section is None:
-        raise NotFound("No such section.")
+        raise NotFound(gettext("No such section."))
     return section
 
 

@@ -7,6 +7,7 @@ nothing tells them that loads exist.
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext
 
 from readings.accounts.models import User
 from readings.core.exceptions import NotFound
@@ -22,7 +23,7 @@ def can_load(user: User | AnonymousUser) -> bool:
 def access_loads(user: User | AnonymousUser) -> Institution:
     """The institution whose files this user may load; NotFound for anyone else."""
     if not can_load(user):
-        raise NotFound("No such page.")
+        raise NotFound(gettext("No such page."))
     return user.institution
 
 
@@ -31,11 +32,11 @@ def access_load_by_id(
 ) -> Load:
     """One load of the user's institution; NotFound if missing, another's, or not allowed."""
     if not can_load(user):
-        raise NotFound("No such load.")
+        raise NotFound(gettext("No such load."))
     loads = Load.objects.select_related("institution", "started_by")
     if not with_report:
         loads = loads.defer("report")
     load = loads.filter(pk=load_id, institution_id=user.institution_id).first()
     if load is None:
-        raise NotFound("No such load.")
+        raise NotFound(gettext("No such load."))
     return load

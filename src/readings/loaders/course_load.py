@@ -13,7 +13,10 @@ A load reads the file, streamed, once or twice:
    if the process is killed.
 
 Both passes run the same planning code, so a dry run counts exactly what an
-apply does. A query per batch fetches what the rows refer to; no query is
+apply does. A line an earlier load applied, for a course still exactly as it
+describes it, is recognised by its digest and not read again (see
+``course_digests``): loading the same file again costs a fraction of the first
+load. A query per batch fetches what the rows refer to; no query is
 made per row. Rows are applied in three phases: creates and updates, then
 rollovers (a course created by the file can be rolled over from, and an old
 course deleted by the same file is copied first), then deletes.
@@ -22,7 +25,8 @@ course deleted by the same file is copied first), then deletes.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,7 @@ from readings.courses.models import Course, CourseCampus, SearchableId
 from readings.institutions.models import Institution
 from readings.institutions.selectors import institution_setting
 from readings.loaders import values
+from readings.loaders.course_digests import CourseDigests, CourseState, settled_list_name
 from readings.loaders.course_phases import (
     PassState,
     Rollover,
@@ -42,12 +47,16 @@ from readings.loaders.course_profile import CourseProfile
 from readings.loaders.course_rows import (
     DELETE,
     ROLLOVER,
+    UPSERT,
     CourseFile,
     CourseRow,
+    Key,
     describe_key,
     sniff_date_format,
 )
 from readings.loaders.inserts import TableInsert
+from readings.loaders.models import Load, LoadedCourse
+from readings.loaders.parsing import Row
 from readings.loaders.problems import Problem, Report, cell_problem
 from readings.loaders.references import References, code_problem
 from readings.loaders.runs import (
@@ -115,6 +124,10 @@ class CourseLoader:
         self.applied = False
         self._table_inserts: dict[str, TableInsert] | None = None
         self.spool = Spool()
+        # (line, key, READING_LIST_NAME) of the rows known unchanged unread (course_digests).
+        self.settled: list[tuple[int, Key, str]] = []
+        # (course id, digest) of the existing courses the check read rows for in full.
+        self.unremembered: list[tuple[int, str]] = []
 
     # The load ----------------------------------------------------------------
 
@@ -134,7 +147,11 @@ class CourseLoader:
         """Write the rows that passed the check, all in one transaction."""
         if self._changes_nothing():
             # The check already planned every row against the database: a file
-            # that changes nothing (loaded again, say) is done.
+            # that changes nothing (loaded again, say) is done, once the lines
+            # read in full are remembered for the next time.
+            if self.unremembered:
+                with apply_transaction():
+                    self._remember([], self.unremembered)
             self.applied = True
             return
         with apply_transaction():
@@ -159,12 +176,41 @@ class CourseLoader:
         if chosen != values.AUTO:
             self.report.profile["date_format"] = chosen
             return chosen
-        with self.path.open("rb") as stream:
-            chosen, warning = sniff_date_format(stream)
+        detected = self._detected_before()
+        if detected is None:
+            with self.path.open("rb") as stream:
+                chosen, warning = sniff_date_format(stream)
+        else:
+            chosen, warning = detected
         self.report.profile["date_format"] = f"{chosen} (detected)"
         if warning:
             self.report.warning(Problem(0, "", "", warning))
         return chosen
+
+    def _detected_before(self) -> tuple[str, str | None] | None:
+        """What the date cells told a load of the same file, which they would tell again.
+
+        Its report says so: the format in its profile, the warning (if the
+        dates were ambiguous) first among its warnings, the only one of line 0.
+        """
+        previous = self.report.profile.get("previous_load")
+        if previous is None:
+            return None
+        found = (
+            Load.objects.filter(pk=previous)
+            .values_list("report__profile__date_format", "report__warnings__0")
+            .first()
+        )
+        if found is None or not isinstance(found[0], str):
+            return None
+        said, first_warning = found
+        chosen = said.removesuffix(" (detected)")
+        if chosen == said or chosen not in values.DATE_FORMATS:
+            return None  # the format was given, not detected
+        warning = None
+        if isinstance(first_warning, dict) and first_warning.get("line") == 0:
+            warning = first_warning.get("message")
+        return chosen, warning
 
     # One pass over the rows ------------------------------------------------------
 
@@ -172,8 +218,9 @@ class CourseLoader:
         state = PassState(write=write, report=report, refs=References(self.institution))
         if write:
             total = self.spool.batches
-            for done, batch in enumerate(self.spool, start=1):
-                batch = [r for r in batch if r.line not in self.report.invalid_lines]
+            invalid = self.report.invalid_lines
+            for done, spooled in enumerate(self.spool, start=1):
+                batch = [CourseRow(*r) for r in spooled if r[0] not in invalid]
                 self._create_missing(batch, state)
                 self._write(self._plan(batch, state), state)
                 pause_for_tests()
@@ -182,6 +229,9 @@ class CourseLoader:
             total_rows = self.total_rows
         else:
             total_rows = self._check_file(state)
+        state.counts["unchanged"] += len(self.settled)
+        state.valid_keys.update(key for _, key, _ in self.settled)
+        state.list_names += [(line, key, name) for line, key, name in self.settled if name]
         roll_over(state, institution_id=self.institution.pk, list_status=self.list_status)
         create_named_lists(state, institution_id=self.institution.pk)
         if write:
@@ -200,16 +250,46 @@ class CourseLoader:
     def _check_file(self, state: PassState) -> int:
         """Read, validate and plan every row, spooling the typed rows; the number of rows."""
         profile = CourseProfile()
+        self.digests = CourseDigests(
+            institution_id=self.institution.pk,
+            date_format=self.date_format,
+            update_fields=self.update_fields,
+        )
+        states: dict[int, CourseState] = {}
+
+        def set_aside() -> None:
+            extended = rows.extended
+            for key, raw_row in rows.settled_rows:
+                profile.add_settled(states.pop(raw_row.line), extended=extended)
+                name = settled_list_name(raw_row, extended=extended)
+                self.settled.append((raw_row.line, key, name))
+            rows.settled_rows.clear()
+
+        def settled(batch: list[Row]) -> dict[int, CourseState]:
+            # The rows of a file loaded again are almost all set aside, and
+            # never reach the loop below: let go of the last batch's first.
+            set_aside()
+            states.clear()
+            found = self.digests.settled(batch, extended=rows.extended)
+            states.update(found)
+            return found
+
         with self.path.open("rb") as raw:
             stream = HashingStream(raw)
-            rows = CourseFile(stream, report=state.report, date_format=self.date_format)
+            rows = CourseFile(
+                stream, report=state.report, date_format=self.date_format, settled=settled
+            )
             for batch in chunked(rows, BATCH):
-                self.spool.write(batch)
+                set_aside()
+                # As tuples: pickling a dataclass per row costs several times more.
+                self.spool.write([_spooled(row) for row in batch])
                 for row in batch:
                     profile.add(row)
-                self._plan(batch, state)
+                kept = self._plan(batch, state).kept
+                self.unremembered += [(i, self.digests.digest_of_row(r)) for i, r in kept]
                 if self.progress:
                     self.progress("checking", stream.bytes_read, self.size)
+            set_aside()
             self.sha256 = stream.hexdigest()
         self.total_rows = rows.rows
         # The profile also counts rollovers and named lists, known after the whole file.
@@ -251,6 +331,8 @@ class CourseLoader:
                 simple, related = self._changes(row, current, current_related, state)
                 if simple or related:
                     plan.updates.append((current["id"], simple, related))
+                if row.operation == UPSERT:
+                    plan.kept.append((current["id"], row))
                 outcome = "updated" if simple or related else "unchanged"
             if row.operation == ROLLOVER:
                 pending = row.old_key not in existing
@@ -492,6 +574,21 @@ class CourseLoader:
         for names, group in groups.items():
             Course.objects.bulk_update(group, [*names, "updated_at"], batch_size=BATCH)
         self._write_related(changed_related, replace=True)
+        digest = self.digests.digest_of_row
+        self._remember(
+            [
+                (course_id, digest(row))
+                for course_id, row in zip(new_ids, plan.creates, strict=True)
+                if row.operation == UPSERT
+            ],
+            [(course_id, digest(row)) for course_id, row in plan.kept],
+        )
+
+    def _remember(self, created: list[tuple[int, str]], existing: list[tuple[int, str]]) -> None:
+        """Keep (course id, digest) of upserted courses: the same line can go unread next time."""
+        for ids in chunked([course_id for course_id, _ in existing]):
+            LoadedCourse.objects.filter(course_id__in=ids).delete()
+        self._inserts()["digests"].insert(created + existing)
 
     def _inserts(self) -> dict[str, TableInsert]:
         """The insert of each table a course load writes, made once per apply."""
@@ -504,6 +601,7 @@ class CourseLoader:
                     SearchableId, ["institution_id", "course_id", "value"]
                 ),
                 "campuses": TableInsert(CourseCampus, ["course_id", "campus", "participants"]),
+                "digests": TableInsert(LoadedCourse, ["course_id", "digest"]),
             }
         return self._table_inserts
 
@@ -532,10 +630,15 @@ class CourseLoader:
     # Rollovers and named lists -------------------------------------------------------
 
 
+_spooled = attrgetter(*(f.name for f in fields(CourseRow)))
+
+
 @dataclass
 class _Plan:
     creates: list[CourseRow] = field(default_factory=list)
     updates: list[tuple[int, dict[str, Any], dict[str, set[Any]]]] = field(default_factory=list)
+    # (course id, row) of existing courses a plain row updates or leaves unchanged.
+    kept: list[tuple[int, CourseRow]] = field(default_factory=list)
 
 
 def _key_problem(row: CourseRow, reason: str) -> Problem:

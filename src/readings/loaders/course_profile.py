@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from readings.loaders.course_rows import CourseFile, CourseRow, Key
 
 if TYPE_CHECKING:
+    from readings.loaders.course_digests import CourseState
     from readings.loaders.course_phases import PassState
 
 
@@ -39,6 +40,26 @@ class CourseProfile:
                 span = self.dates.setdefault(name, [day, day])
                 span[0], span[1] = min(span[0], day), max(span[1], day)
         self.layout = "34 columns" if row.extended else "31 columns (legacy layout)"
+
+    def add_settled(self, state: CourseState, *, extended: bool) -> None:
+        """Count a row known unchanged, unread, from the course it describes (course_digests)."""
+        self.operations["create or update"] += 1
+        self.academic[state.academic_department or "(none)"] += 1
+        self.processing[state.processing_department] += 1
+        self.terms.update(state.terms or ["(none)"])
+        if state.year:
+            self.years[state.year] += 1
+        self.instructors.update(state.instructors)
+        for name, text in (
+            ("start_date", state.start_date),
+            ("end_date", state.end_date),
+            ("submit_lists_by", state.submit_lists_by),
+        ):
+            if text is not None:
+                day = datetime.date.fromisoformat(text)
+                span = self.dates.setdefault(name, [day, day])
+                span[0], span[1] = min(span[0], day), max(span[1], day)
+        self.layout = "34 columns" if extended else "31 columns (legacy layout)"
 
     def as_dict(self, first_line: dict[Key, int], state: PassState, rows: CourseFile) -> dict:
         unknown = sorted(state.new_users)

@@ -9,8 +9,10 @@ course key (the first row for a key wins).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import BinaryIO
 
 from readings.loaders import values
@@ -65,6 +67,13 @@ CAMPUS_LENGTH = 100
 LIST_NAME_LENGTH = 255
 
 Key = tuple[str, str]
+_BATCH = 1000  # rows offered to ``settled`` at a time
+
+
+def _chunked(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 @dataclass(slots=True)
@@ -94,6 +103,8 @@ class CourseRow:
     # False for legacy 31-column files: columns 32-34 are then not given at
     # all, and an update leaves what they hold alone.
     extended: bool
+    # A digest of the line's cells as read, to recognise the same line in a later file.
+    source: str = ""
 
     @property
     def key(self) -> Key:
@@ -116,44 +127,74 @@ class CourseFile:
     runs ``sniff_date_format`` over the same file.
     """
 
-    def __init__(self, stream: BinaryIO, *, report: Report, date_format: str) -> None:
+    def __init__(
+        self,
+        stream: BinaryIO,
+        *,
+        report: Report,
+        date_format: str,
+        settled: Callable[[list[Row]], Collection[int]] | None = None,
+    ) -> None:
         self.report = report
         self.date_format = date_format
         self.reader = TableReader(stream, columns=COLUMNS, report=report)
         self.first_line: dict[Key, int] = {}
         self.rows = 0
         self.duplicates = 0
+        self.settled = settled
+        self.settled_rows: list[tuple[Key, Row]] = []
 
     def __iter__(self) -> Iterator[CourseRow]:
-        for row in self.reader:
-            if self.rows == 0:
-                self._check_header(row.line)
-            self.rows += 1
-            course = read_course_row(row, self.report, self.date_format, self._extended)
-            if course is None:
-                continue
-            first = self.first_line.setdefault(course.key, course.line)
-            if first != course.line:
-                self.duplicates += 1
-                self.report.error(
-                    Problem(
-                        course.line,
-                        "COURSE_CODE",
-                        course.code,
-                        f"COURSE_CODE/SECTION_ID {describe_key(course.key)} repeats the course "
-                        f"of line {first}; only the first row for a course is used.",
-                    )
-                )
-                continue
-            yield course
+        """The valid rows, except those ``settled`` says need no reading.
+
+        ``settled`` is given the file's rows a batch at a time and answers the
+        lines known to need no reading: those are set aside, unread, in
+        ``settled_rows`` (a first row for its course only; a repeated key is
+        read and reported as usual).
+        """
+        for batch in _chunked(iter(self.reader), _BATCH):
+            settled = self.settled(batch) if self.settled else ()
+            for row in batch:
+                course = self._read(row, settled)
+                if course is not None:
+                    yield course
         self.rows += self.reader.unreadable_lines
         if not self.report.fatal and self.rows == 0:
             self.report.error(
                 Problem(1, "", "", "the file has a header line but no course rows."), fatal=True
             )
 
+    def _read(self, row: Row, settled: Collection[int]) -> CourseRow | None:
+        if self.rows == 0:
+            self._check_header(row.line)
+        self.rows += 1
+        if row.line in settled:
+            key = row_key(row)
+            if key not in self.first_line:
+                self.first_line[key] = row.line
+                self.settled_rows.append((key, row))
+                return None
+        course = read_course_row(row, self.report, self.date_format, self.extended)
+        if course is None:
+            return None
+        first = self.first_line.setdefault(course.key, course.line)
+        if first != course.line:
+            self.duplicates += 1
+            self.report.error(
+                Problem(
+                    course.line,
+                    "COURSE_CODE",
+                    course.code,
+                    f"COURSE_CODE/SECTION_ID {describe_key(course.key)} repeats the course "
+                    f"of line {first}; only the first row for a course is used.",
+                )
+            )
+            return None
+        course.source = row_source(row)
+        return course
+
     @property
-    def _extended(self) -> bool:
+    def extended(self) -> bool:
         return len(self.reader.header or ()) > LEGACY_WIDTH
 
     def _check_header(self, data_line: int) -> None:
@@ -173,6 +214,20 @@ class CourseFile:
                 "be loaded.",
             )
         )
+
+
+def row_key(row: Row) -> Key:
+    """The (code, section) a row names, cleaned as when it is read."""
+    fields = row.fields
+    code, section = fields[0].strip(), fields[2].strip() if len(fields) > 2 else ""
+    if code[:1] == "'" or section[:1] == "'":
+        code, section = values.clean_cells([code, section])
+    return (code, section)
+
+
+def row_source(row: Row) -> str:
+    """A digest of the row's cells as the file has them."""
+    return hashlib.blake2b("\t".join(row.fields).encode(), digest_size=16).hexdigest()
 
 
 def sniff_date_format(stream: BinaryIO) -> tuple[str, str | None]:

@@ -64,7 +64,13 @@ class TableInsert:
 
     def insert(self, rows: Iterable[Sequence[Any]]) -> int:
         """Insert the rows; the number inserted."""
-        full = [self._full(r) for r in rows]
+        if self.converters:
+            full = [self._full(r) for r in rows]
+        else:
+            # Most tables a loader fills need no conversion: a method call per
+            # row would cost more than the rest of the insert.
+            constants = self.constants
+            full = [(*r, *constants) for r in rows]
         if not full:
             return 0
         with connection.cursor() as cursor:

@@ -5,22 +5,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class LoadKind(models.TextChoices):
-    COURSES = "courses", "Courses"
-    LISTS = "lists", "Reading lists"
+    COURSES = "courses", _("Courses")
+    LISTS = "lists", _("Reading lists")
 
 
 class LoadStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Running"
-    CHECKED = "checked", "Checked (dry run, nothing applied)"
-    APPLIED = "applied", "Applied"
-    APPLIED_VALID = "applied_valid", "Valid rows applied, rows with errors skipped"
-    REJECTED = "rejected", "Not applied: the file has errors"
-    FAILED = "failed", "Failed: nothing applied"
-    INTERRUPTED = "interrupted", "Interrupted: nothing applied"
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    CHECKED = "checked", _("Checked (dry run, nothing applied)")
+    APPLIED = "applied", _("Applied")
+    APPLIED_VALID = "applied_valid", _("Valid rows applied, rows with errors skipped")
+    REJECTED = "rejected", _("Not applied: the file has errors")
+    FAILED = "failed", _("Failed: nothing applied")
+    INTERRUPTED = "interrupted", _("Interrupted: nothing applied")
 
 
 APPLIED_STATUSES = (LoadStatus.APPLIED, LoadStatus.APPLIED_VALID)
@@ -109,3 +110,21 @@ class LoadedList(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reading_list_id}: {self.digest[:12]}"
+
+
+class LoadedCourse(models.Model):
+    """The file line a course was last written from, with the course as that load left it.
+
+    ``digest`` covers the line's cells, how they were read (date format,
+    layout, the fields an update may change) and the course as the line gave
+    it: the same line while the course still holds exactly that needs no
+    checking again (see ``course_digests``).
+    """
+
+    course = models.OneToOneField(
+        "courses.Course", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    digest = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.course_id}: {self.digest[:12]}"

@@ -28,7 +28,7 @@ from readings.loaders.locking import load_lock
 from readings.loaders.models import UNFINISHED_STATUSES, Load, LoadKind, LoadStatus
 from readings.loaders.problems import Problem, Report
 from readings.loaders.progress import LoadProgress
-from readings.loaders.runs import ApplyAborted, LoadOptions, Progress
+from readings.loaders.runs import ApplyAborted, LoadOptions, Progress, fewer_collections
 
 _INSTITUTION_SETTING = "(institution setting)"
 _FILE_CHANGED = (
@@ -216,7 +216,7 @@ def _load(
         create_departments=options.create_departments,
     )
     facts = _file_facts(path)
-    with load_lock(institution.pk, kind, institution.code):
+    with load_lock(institution.pk, kind, institution.code), fewer_collections():
         load = _load_start(
             institution=institution,
             kind=kind,

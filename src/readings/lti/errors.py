@@ -8,13 +8,22 @@ know what to fix. Plain Python: no Django import.
 from __future__ import annotations
 
 
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for the translation catalogue; pages translate it when they show it.
+
+    The name is one Django's makemessages extracts, and keeping it local keeps this
+    module free of Django, so the summaries stay plain strings for the JSON configuration.
+    """
+    return message
+
+
 class LtiError(Exception):
     """A refused LTI login initiation or launch."""
 
     error_id = "lti.error"
     status = 400
     # What the person in front of the browser is told; ``detail`` is for the administrator.
-    summary = "This LMS link could not be opened."
+    summary = gettext_noop("This LMS link could not be opened.")
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.summary)
@@ -25,7 +34,7 @@ class BadToken(LtiError):
     """The id_token cannot be trusted: 401, as the 1EdTech Security Framework expects."""
 
     status = 401
-    summary = "The LMS sent a sign-in message that Readings cannot trust."
+    summary = gettext_noop("The LMS sent a sign-in message that Readings cannot trust.")
 
 
 # Login initiation (OIDC third-party initiated login) ---------------------------------
@@ -33,28 +42,32 @@ class BadToken(LtiError):
 
 class LoginMissingParameter(LtiError):
     error_id = "lti.login_missing_parameter"
-    summary = "The LMS started the sign-in without a required parameter."
+    summary = gettext_noop("The LMS started the sign-in without a required parameter.")
 
 
 class LoginUnknownPlatform(LtiError):
     error_id = "lti.login_unknown_platform"
-    summary = "This LMS is not registered with Readings."
+    summary = gettext_noop("This LMS is not registered with Readings.")
 
 
 class LoginAmbiguousPlatform(LtiError):
     error_id = "lti.login_ambiguous_platform"
-    summary = "Several registrations share this LMS issuer; the LMS must send client_id."
+    summary = gettext_noop(
+        "Several registrations share this LMS issuer; the LMS must send client_id."
+    )
 
 
 class LoginBadTarget(LtiError):
     error_id = "lti.login_bad_target_link_uri"
-    summary = "The LMS asked Readings to continue to an address that is not Readings' launch URL."
+    summary = gettext_noop(
+        "The LMS asked Readings to continue to an address that is not Readings' launch URL."
+    )
 
 
 class LoginUnknownDeployment(LtiError):
     error_id = "lti.login_unknown_deployment"
     status = 403
-    summary = "This LMS deployment is not registered with Readings."
+    summary = gettext_noop("This LMS deployment is not registered with Readings.")
 
 
 # Launch: the request and its state ---------------------------------------------------
@@ -62,22 +75,24 @@ class LoginUnknownDeployment(LtiError):
 
 class MissingIdToken(LtiError):
     error_id = "lti.missing_id_token"
-    summary = "The LMS did not send a sign-in message (id_token)."
+    summary = gettext_noop("The LMS did not send a sign-in message (id_token).")
 
 
 class MissingState(BadToken):
     error_id = "lti.missing_state"
-    summary = "The launch arrived without the state of its sign-in."
+    summary = gettext_noop("The launch arrived without the state of its sign-in.")
 
 
 class UnknownState(BadToken):
     error_id = "lti.unknown_state"
-    summary = "This launch was already used, has expired, or was not started by this LMS link."
+    summary = gettext_noop(
+        "This launch was already used, has expired, or was not started by this LMS link."
+    )
 
 
 class StateNotBound(BadToken):
     error_id = "lti.state_not_bound"
-    summary = "This launch was started in another browser."
+    summary = gettext_noop("This launch was started in another browser.")
 
 
 # Launch: the token itself ------------------------------------------------------------
@@ -105,7 +120,9 @@ class UnknownKeyId(BadToken):
 
 class KeySetUnavailable(BadToken):
     error_id = "lti.keyset_unavailable"
-    summary = "Readings could not check the LMS's signature: the LMS key set did not answer."
+    summary = gettext_noop(
+        "Readings could not check the LMS's signature: the LMS key set did not answer."
+    )
 
 
 class BadSignature(BadToken):
@@ -126,7 +143,9 @@ class AuthorizedPartyMismatch(BadToken):
 
 class TokenExpired(BadToken):
     error_id = "lti.token_expired"
-    summary = "The LMS sign-in message has expired. Go back to the LMS and open the link again."
+    summary = gettext_noop(
+        "The LMS sign-in message has expired. Go back to the LMS and open the link again."
+    )
 
 
 class TokenFromFuture(BadToken):
@@ -147,7 +166,7 @@ class NonceMismatch(BadToken):
 
 class NonceReplayed(BadToken):
     error_id = "lti.nonce_replayed"
-    summary = (
+    summary = gettext_noop(
         "This LMS sign-in message was already used. Go back to the LMS and open the link again."
     )
 
@@ -167,7 +186,7 @@ class TargetLinkMismatch(BadToken):
 class UnknownDeployment(LtiError):
     error_id = "lti.unknown_deployment"
     status = 403
-    summary = "This LMS deployment is not registered with Readings."
+    summary = gettext_noop("This LMS deployment is not registered with Readings.")
 
 
 # Launch: after validation ------------------------------------------------------------
@@ -176,35 +195,37 @@ class UnknownDeployment(LtiError):
 class AnonymousRefused(LtiError):
     error_id = "lti.anonymous_refused"
     status = 403
-    summary = "This LMS link was opened without a user; Readings needs to know who you are."
+    summary = gettext_noop(
+        "This LMS link was opened without a user; Readings needs to know who you are."
+    )
 
 
 class DeepLinkingForbidden(LtiError):
     error_id = "lti.deep_linking_forbidden"
     status = 403
-    summary = "Only instructors can choose reading lists to add to the LMS course."
+    summary = gettext_noop("Only instructors can choose reading lists to add to the LMS course.")
 
 
 class DeepLinkingRejected(LtiError):
     error_id = "lti.deep_linking_rejected"
-    summary = "The LMS does not accept this selection."
+    summary = gettext_noop("The LMS does not accept this selection.")
 
 
 class ProvisioningFailed(LtiError):
     error_id = "lti.provisioning_failed"
     status = 409
-    summary = "Readings could not set up your account from the LMS details."
+    summary = gettext_noop("Readings could not set up your account from the LMS details.")
 
 
 class RosterUnavailable(LtiError):
     error_id = "lti.roster_unavailable"
     status = 502
-    summary = "The LMS did not give Readings the course roster."
+    summary = gettext_noop("The LMS did not give Readings the course roster.")
 
 
 class RegistrationRefused(LtiError):
     error_id = "lti.registration_refused"
-    summary = "Readings could not complete the registration with this LMS."
+    summary = gettext_noop("Readings could not complete the registration with this LMS.")
 
 
 def catalogue() -> list[tuple[str, int, str, str]]:

@@ -18,13 +18,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core import signing
+from django.db import IntegrityError
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from readings.lti import errors
 from readings.lti.claims import DEEP_LINKING_REQUEST, INSTRUCTOR, LaunchClaims
-from readings.lti.configuration import base_url, tool_urls
+from readings.lti.configuration import base_url
 from readings.lti.keyset import KeySetCache, http_fetcher
 from readings.lti.middleware import PartitionedMorsel
 from readings.lti.models import Deployment, LaunchState, LaunchStep, Platform
@@ -66,11 +67,12 @@ def reset_keyset_cache() -> None:
     global _keysets
     _keysets = None
     _deployments.clear()
+    login_registrations_forget()
 
 
 def _launch_targets(request: HttpRequest) -> set[str]:
-    urls = tool_urls(base_url(request))
-    return {urls["launch_url"], urls["deep_linking_url"]}
+    base = base_url(request)
+    return {base + reverse("lti:launch"), base + reverse("lti:deep_linking")}
 
 
 # Login initiation --------------------------------------------------------------------
@@ -98,7 +100,13 @@ def login_start(request: HttpRequest, params) -> LoginRedirect:
         raise errors.LoginUnknownDeployment(
             f"Deployment {deployment_id!r} of {platform.issuer} is not registered."
         )
-    state, nonce = launch_state_create(platform=platform, target_link_uri=target)
+    try:
+        state, nonce = launch_state_create(platform=platform, target_link_uri=target)
+    except IntegrityError:
+        # The remembered registration was deleted by another process: ask the database.
+        login_registrations_forget()
+        platform = platform_for_login(params["iss"], params.get("client_id", ""), deployment_id)
+        state, nonce = launch_state_create(platform=platform, target_link_uri=target)
     query = {
         "scope": "openid",
         "response_type": "id_token",
@@ -116,8 +124,34 @@ def login_start(request: HttpRequest, params) -> LoginRedirect:
     return LoginRedirect(url=_add_query(platform.auth_login_url, query), state=state)
 
 
+# Registrations that answered a login, per process: (issuer, client id, deployment id)
+# → (when read, platform). Only positive answers are kept, so a registration or
+# deployment added elsewhere is seen at once; a change made in this process
+# through the ORM empties it (signals.py). A change made in another process is
+# seen within LOGIN_REGISTRATION_MAX_AGE; until then at worst a login starts that
+# the launch refuses, since the launch re-reads the registration with its state.
+_login_registrations: dict[tuple[str, str, str], tuple[float, Platform]] = {}
+LOGIN_REGISTRATION_MAX_AGE = 30.0  # seconds
+
+
+def login_registrations_forget() -> None:
+    _login_registrations.clear()
+
+
 def platform_for_login(issuer: str, client_id: str, deployment_id: str = "") -> Platform:
     """The active registration; ``deployment_known`` says if it has that deployment id."""
+    key = (issuer, client_id, deployment_id)
+    now = time.monotonic()
+    read_at, platform = _login_registrations.get(key, (0.0, None))
+    if platform is not None and now - read_at < LOGIN_REGISTRATION_MAX_AGE:
+        return platform
+    platform = _platform_for_login(issuer, client_id, deployment_id)
+    if platform.deployment_known or not deployment_id:
+        _login_registrations[key] = (now, platform)
+    return platform
+
+
+def _platform_for_login(issuer: str, client_id: str, deployment_id: str) -> Platform:
     platforms = Platform.objects.filter(issuer=issuer, is_active=True)
     if client_id:
         platforms = platforms.filter(client_id=client_id)

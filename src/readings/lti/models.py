@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from readings.core.models import TimeStampedModel
 
@@ -60,28 +62,28 @@ class SimulatorKey(TimeStampedModel):
 
 
 class CourseMatchSource(models.TextChoices):
-    CONTEXT_LABEL = "context_label", "Context label (course code, then searchable ids)"
-    CUSTOM_PARAMETER = "custom", "A custom parameter (named below)"
-    COURSE_SECTION_SOURCEDID = "lis_course_section_sourcedid", "LIS course section sourcedid"
-    CONTEXT_ID = "context_id", "Context id (as a searchable id)"
+    CONTEXT_LABEL = "context_label", _("Context label (course code, then searchable ids)")
+    CUSTOM_PARAMETER = "custom", _("A custom parameter (named below)")
+    COURSE_SECTION_SOURCEDID = "lis_course_section_sourcedid", _("LIS course section sourcedid")
+    CONTEXT_ID = "context_id", _("Context id (as a searchable id)")
 
 
 class AdministratorRole(models.TextChoices):
-    INSTRUCTOR = "instructor", "Instructor rights in the course"
-    STUDENT = "student", "Student rights in the course"
-    NONE = "none", "Like any other role (student rights)"
+    INSTRUCTOR = "instructor", _("Instructor rights in the course")
+    STUDENT = "student", _("Student rights in the course")
+    NONE = "none", _("Like any other role (student rights)")
 
 
 class AnonymousLaunch(models.TextChoices):
-    REFUSE = "refuse", "Refuse with an explanation"
-    PUBLIC = "public", "Show what is public, signed out"
+    REFUSE = "refuse", _("Refuse with an explanation")
+    PUBLIC = "public", _("Show what is public, signed out")
 
 
 class RegisteredVia(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    CLI = "cli", "Command line"
-    DYNAMIC = "dynamic", "Dynamic registration"
-    SIMULATOR = "simulator", "LMS simulator"
+    ADMIN = "admin", _("Admin")
+    CLI = "cli", _("Command line")
+    DYNAMIC = "dynamic", _("Dynamic registration")
+    SIMULATOR = "simulator", _("LMS simulator")
 
 
 class Platform(TimeStampedModel):
@@ -222,10 +224,10 @@ class LtiIdentity(TimeStampedModel):
 
 
 class ContextMatch(models.TextChoices):
-    RULE = "rule", "Matched by the platform's rule"
-    CREATED = "created", "Course created from the LMS"
-    MANUAL = "manual", "Linked by hand"
-    NONE = "", "Not matched yet"
+    RULE = "rule", _("Matched by the platform's rule")
+    CREATED = "created", _("Course created from the LMS")
+    MANUAL = "manual", _("Linked by hand")
+    NONE = "", _("Not matched yet")
 
 
 class ContextLink(TimeStampedModel):
@@ -257,13 +259,14 @@ class ContextLink(TimeStampedModel):
 
 
 class LaunchResult(models.TextChoices):
-    ACCEPTED = "accepted", "Accepted"
-    REFUSED = "refused", "Refused"
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
 
 
 class LaunchStep(models.TextChoices):
-    LOGIN = "login", "Login initiation"
-    LAUNCH = "launch", "Launch"
+    LOGIN = "login", _("Login initiation")
+    # The step (a noun), not the simulator's "Launch" button.
+    LAUNCH = "launch", pgettext_lazy("LTI launch step", "Launch")
 
 
 class LaunchRecord(models.Model):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from readings.accounts.models import User
 from readings.citations.models import Citation
 from readings.courses.models import Course, EnrollmentRole
-from readings.lists.access import visible_lists
+from readings.lists.access import list_access, visible_lists
 from readings.lists.models import ListCourse, ListMember, ReadingList, Section
 from readings.lti.claims import LaunchClaims
 from readings.lti.matching import normalise_code
@@ -49,17 +49,34 @@ def launch_landing(
     if target:
         return target
     if course is not None:
-        list_ids = list(
-            visible_lists(user, ReadingList.objects.filter(courses=course)).values_list(
-                "pk", flat=True
-            )[:2]
-        )
+        list_ids = _visible_course_lists(user, course)
         if len(list_ids) == 1:
             return reverse("lists:detail", args=[list_ids[0]])
         return reverse("lti:course", args=[course.pk])
     if context is not None:
         return reverse("lti:context", args=[context.pk])
     return reverse("courses:home")
+
+
+# A course has one list, or a few: judging each with list_access is much cheaper than
+# building the visible_lists query, which every launch would otherwise pay for.
+LANDING_CANDIDATES = 3
+
+
+def _visible_course_lists(user: User | AnonymousUser, course: Course) -> list[int]:
+    """Up to two ids of the course's lists the user may see (two means "several")."""
+    candidates = list(
+        ReadingList.objects.filter(courses=course)
+        .only("pk", "institution_id", "publication_status", "visibility")
+        .order_by("pk")[: LANDING_CANDIDATES + 1]
+    )
+    if len(candidates) > LANDING_CANDIDATES:
+        lists = visible_lists(user, ReadingList.objects.filter(courses=course))
+        return list(lists.values_list("pk", flat=True)[:2])
+    visible = [
+        reading_list.pk for reading_list in candidates if list_access(user, reading_list).view
+    ]
+    return visible[:2]
 
 
 def deep_link_target_url(target: str) -> str:
@@ -105,8 +122,6 @@ def deep_linking_choices(*, user: User, course: Course | None) -> list[ReadingLi
 
 def deep_link_item(*, user: User, target: str) -> tuple[str, str] | None:
     """(title, description) of a target this user can see, else None."""
-    from readings.lists.access import list_access
-
     kind, _, raw_id = target.partition(":")
     if not raw_id.isdigit():
         return None

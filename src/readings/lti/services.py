@@ -168,7 +168,8 @@ def launch_state_consume(*, state: str) -> LaunchState:
     ).update(used_at=now)
     if used != 1:
         raise UnknownState("No unused, unexpired login state matches this launch.")
-    return LaunchState.objects.select_related("platform__institution").get(state_hash=hashed)
+    # The platform is read afresh here, never from a cache: it is what the launch trusts.
+    return LaunchState.objects.select_related("platform").get(state_hash=hashed)
 
 
 def nonce_consume(*, issuer: str, nonce: str, expires_at: int) -> bool:
@@ -220,10 +221,13 @@ def lti_purge(*, retention_days: int | None = None) -> Purged:
 # The launch record -------------------------------------------------------------------
 
 
+# Unambiguous letters and digits, easy to read out to a help desk. Thirty-two of
+# them, so a random byte modulo 32 picks each one with equal chance.
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
 def new_reference() -> str:
-    # Unambiguous letters and digits, easy to read out to a help desk.
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(10))
+    return "".join(REFERENCE_ALPHABET[byte % 32] for byte in secrets.token_bytes(10))
 
 
 def launch_record_refusal(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext
 
 from readings.accounts.models import User
 from readings.core.exceptions import NotFound
@@ -45,7 +46,7 @@ class PlanAccess:
 def plan_access(user: User | AnonymousUser) -> PlanAccess:
     """The user's access to their institution's plan; NotFound when they may not see it."""
     if not (user.is_authenticated and user.institution_id):
-        raise NotFound("No such page.")
+        raise NotFound(gettext("No such page."))
     institution = user.institution
     plan = Plan.objects.filter(institution=institution).first()
     roles: frozenset[str] = frozenset()
@@ -57,7 +58,7 @@ def plan_access(user: User | AnonymousUser) -> PlanAccess:
         institution=institution, plan=plan, roles=roles, is_admin=user.is_administrator
     )
     if not access.view:
-        raise NotFound("No such page.")
+        raise NotFound(gettext("No such page."))
     return access
 
 
@@ -65,7 +66,7 @@ def access_plan(user: User | AnonymousUser) -> PlanAccess:
     """As plan_access, but the plan must exist."""
     access = plan_access(user)
     if access.plan is None:
-        raise NotFound("No plan yet.")
+        raise NotFound(gettext("No plan yet."))
     return access
 
 
@@ -73,7 +74,7 @@ def access_task_by_id(user: User | AnonymousUser, task_id: int) -> tuple[Task, P
     access = access_plan(user)
     task = Task.objects.filter(pk=task_id, plan=access.plan).first()
     if task is None:
-        raise NotFound("No such task.")
+        raise NotFound(gettext("No such task."))
     return task, access
 
 
@@ -83,7 +84,7 @@ def access_log_entry_by_id(
     access = access_plan(user)
     entry = LogEntry.objects.select_related("plan").filter(pk=entry_id, plan=access.plan).first()
     if entry is None:
-        raise NotFound("No such entry.")
+        raise NotFound(gettext("No such entry."))
     return entry, access
 
 
@@ -93,5 +94,5 @@ def access_team_member_by_id(
     access = access_plan(user)
     member = TeamMember.objects.filter(pk=member_id, plan=access.plan).first()
     if member is None:
-        raise NotFound("No such team member.")
+        raise NotFound(gettext("No such team member."))
     return member, access

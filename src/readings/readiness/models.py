@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from readings.core.models import TimeStampedModel
 
@@ -156,8 +157,9 @@ class TeamMember(TimeStampedModel):
 
 
 class LogKind(models.TextChoices):
-    RISK = "risk", _("Risk")
-    ISSUE = "issue", _("Issue")
+    RISK = "risk", pgettext_lazy("project log entry", "Risk")
+    # A problem the project has now, not a journal's number (citations' "Issue").
+    ISSUE = "issue", pgettext_lazy("project log entry", "Issue")
 
 
 class Level(models.TextChoices):

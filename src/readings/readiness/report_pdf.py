@@ -12,18 +12,20 @@ import datetime
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from fpdf import FPDF
 
 from readings.citations.exports import printable
 from readings.citations.pdf_export import FONT_DIR, latin1_text
 from readings.institutions.models import Institution
 from readings.readiness.checks import evidence_text
+from readings.readiness.models import Phase, TaskStatus
 
 _STATUS_WORDS = {
-    "pass": "PASS",
-    "fail": "FAIL",
-    "manual": "NEEDS A PERSON",
-    "not_applicable": "N/A",
+    "pass": gettext_lazy("PASS"),
+    "fail": gettext_lazy("FAIL"),
+    "manual": gettext_lazy("NEEDS A PERSON"),
+    "not_applicable": gettext_lazy("N/A"),
 }
 
 
@@ -53,7 +55,7 @@ def build_report_pdf(
     go_live = snapshot["go_live_date"] or _("not set")
     line(_("Go-live date: %(date)s") % {"date": go_live}, 11)
     if snapshot["phase"]:
-        line(_("Current phase: %(phase)s") % {"phase": snapshot["phase"]}, 11)
+        line(_("Current phase: %(phase)s") % {"phase": _label(Phase, snapshot["phase"])}, 11)
     verdict = _("Ready for go-live.") if snapshot["ready"] else _("Not ready for go-live yet.")
     line(verdict, 12, "B", 7)
     pdf.ln(3)
@@ -77,7 +79,8 @@ def build_report_pdf(
         if not open_tasks:
             line(_("Every task is done or not applicable."))
         for task in open_tasks:
-            line(f"{task['due_date'] or '—'}  {task['title']} ({task['phase']}, {task['status']})")
+            phase, status = _label(Phase, task["phase"]), _label(TaskStatus, task["status"])
+            line(f"{task['due_date'] or '—'}  {task['title']} ({phase}, {status})")
         pdf.ln(2)
 
     line(_("Life in production"), 13, "B", 7)
@@ -103,6 +106,11 @@ def build_report_pdf(
             }
         )
     return bytes(pdf.output())
+
+
+def _label(choices: type[Phase] | type[TaskStatus], value: str) -> str:
+    """The snapshot keeps codes (it is also the JSON report); the PDF shows their names."""
+    return str(choices(value).label) if value in choices.values else value
 
 
 def _fonts(pdf: FPDF, font_dir: Path):

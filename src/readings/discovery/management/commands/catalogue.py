@@ -71,7 +71,8 @@ class Command(InstitutionCommand):
         if options["json"]:
             self.stdout.write(json.dumps([_as_json(r) for r in result.records], indent=2))
             return
-        self.stdout.write(f"{result.total} found in {backend.name}.")
+        about = "about " if result.estimated else ""
+        self.stdout.write(f"{about}{result.total} found in {backend.name}.")
         for record in result.records:
             year = f" ({record.year})" if record.year else ""
             authors = format_names(record.authors)
