@@ -43,6 +43,7 @@ from bench.list_page import (
     ServerCpu,
     _quiet,
     app_environment,
+    browser_cookies,
     check_load,
     ratio,
     student_page,
@@ -326,7 +327,7 @@ def run(args: argparse.Namespace) -> Result:
             servers.service("readings", serve, env=env, port=port, logs=work)
         )
         path = f"/lists/{data['list_id']}/"
-        cookie = {"Cookie": f"sessionid={data['sessionid']}"}
+        cookie = browser_cookies(port, path, f"sessionid={data['sessionid']}")
         page = student_page(port, path, cookie, citations=args.citations, sections=args.sections)
         groups = [server.pid]
 

@@ -57,6 +57,9 @@ def test_an_instructor_creates_sets_up_shares_and_publishes_a_list(
 
     page.get_by_role("link", name="Collaborators").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Collaborators")
+    # The search-as-you-type script listens once the page has loaded; typed
+    # earlier, the words wait for the Search button, as without JavaScript.
+    page.wait_for_load_state("load")
     # Typing searches as you go (fetch); the keyboard reaches the result's Add button.
     page.get_by_label("Find a person").fill("cora")
     add = page.get_by_role("button", name="Add Cora Colleague")
