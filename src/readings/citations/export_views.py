@@ -175,20 +175,8 @@ def export_download(request: HttpRequest, list_id: int, fmt: str) -> HttpRespons
     return response
 
 
-def _bibliography_text(selection: Selection) -> str:
-    """The formatted bibliography to copy, numbered through all headings in a numbered style."""
-    labels = entry_labels(selection.style)
-    blocks = []
-    for group in selection.groups:
-        body = "".join(
-            next(labels) + format_citation(c, selection.style).text + "\n" for c in group.citations
-        )
-        blocks.append(f"{group.heading}\n{body}" if group.heading else body)
-    return "\n".join(blocks)
-
-
 _TEXT_RENDERERS: dict[str, Callable[[Selection], str]] = {
-    "bibliography": _bibliography_text,
+    "bibliography": lambda s: exports.export_grouped_bibliography(s.groups, s.style),
     "ris": lambda s: exports.export_ris(s.citations),
     "bibtex": lambda s: exports.export_bibtex(s.citations),
     "csl-json": lambda s: exports.export_csl_json(s.citations),

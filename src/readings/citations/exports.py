@@ -30,7 +30,7 @@ from readings.citations.bibtex import export_bibtex
 from readings.citations.csl import to_csl
 from readings.citations.names import format_names
 from readings.citations.ris import export_ris
-from readings.citations.styles import Formatted, format_citation
+from readings.citations.styles import Formatted, entry_labels, format_citation
 
 __all__ = [
     "CSV_COLUMNS",
@@ -116,10 +116,16 @@ def export_bibliography(citations: Iterable[Any], style: str) -> str:
 
 
 def export_grouped_bibliography(groups: Sequence[ExportGroup], style: str) -> str:
-    """Plain-text bibliography; each group under its heading, groups a blank line apart."""
+    """Plain-text bibliography; each group under its heading, groups a blank line apart.
+
+    A numbered style (Vancouver) numbers the entries on through the headings.
+    """
+    labels = entry_labels(style)
     blocks = []
     for group in groups:
-        body = export_bibliography(group.citations, style)
+        body = "".join(
+            next(labels) + format_citation(c, style).text + "\n" for c in group.citations
+        )
         blocks.append(f"{group.heading}\n{body}" if group.heading else body)
     return "\n".join(blocks)
 

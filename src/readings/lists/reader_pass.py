@@ -34,6 +34,7 @@ through Django.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import threading
 import time
@@ -174,27 +175,21 @@ def read_facts(probe: Probe, user_id: int | None) -> tuple | None:
         return cursor.fetchone()
 
 
-_sql: list[str] = []
-
-
+@functools.cache
 def _facts_sql() -> str:
-    if not _sql:
-        from django.contrib.sessions.models import Session
+    from django.contrib.sessions.models import Session
 
-        from readings.accounts.models import User
-        from readings.institutions.models import Institution
-        from readings.lists.models import ReadingList
+    from readings.accounts.models import User
+    from readings.institutions.models import Institution
+    from readings.lists.models import ReadingList
 
-        _sql.append(
-            _FACTS_SQL.format(
-                lists=ReadingList._meta.db_table,
-                institutions=Institution._meta.db_table,
-                sessions=Session._meta.db_table,
-                users=User._meta.db_table,
-                user_columns=", ".join(f"u.{field}" for field in USER_FIELDS),
-            )
-        )
-    return _sql[0]
+    return _FACTS_SQL.format(
+        lists=ReadingList._meta.db_table,
+        institutions=Institution._meta.db_table,
+        sessions=Session._meta.db_table,
+        users=User._meta.db_table,
+        user_columns=", ".join(f"u.{field}" for field in USER_FIELDS),
+    )
 
 
 # The session is matched by key and unexpired; its user by the id the pass was
