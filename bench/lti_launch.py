@@ -2,7 +2,7 @@
 
 Readings runs as in production (``readings serve``) on 127.0.0.1 with a test
 LMS registered: its own RSA key, its key set served by this process on
-127.0.0.1. A Python driver (threads, ``http.client``) performs each launch as
+127.0.0.1. A Python driver (threads, plain sockets) performs each launch as
 a browser and an LMS would: the login initiation GET, the state and nonce read
 from the redirect to the LMS, an id_token signed for that nonce, the form post
 to the launch URL with the state cookie, and the list page the launch lands
@@ -18,8 +18,9 @@ code far less than launches/s do with other work.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
+import os
+import socket
 import statistics
 import sys
 import threading
@@ -28,7 +29,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -38,7 +38,6 @@ from bench.harness.load import Load, ms, wrk
 from bench.harness.results import Result
 from bench.list_page import (
     BUSY,
-    DEFAULT_WORKERS,
     READINGS,
     ServerCpu,
     _quiet,
@@ -50,6 +49,9 @@ from bench.list_page import (
 )
 
 NAME = "lti_launch"
+# As readings serve starts by default: a launch waits on the database between its steps,
+# so two workers a core keep both cores busy (the list page, all CPU, uses one a core).
+SERVE_WORKERS = max(2, (os.cpu_count() or 1) * 2)
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 # The course and student bench.fixtures.list_page_data makes: the launch names them.
@@ -60,7 +62,18 @@ STUDENT_EMAIL = "student@bench.example.edu"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--citations", type=int, default=200, help="citations on the list (200)")
     parser.add_argument("--sections", type=int, default=8, help="sections they are spread over (8)")
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="gunicorn workers")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=SERVE_WORKERS,
+        help=f"gunicorn workers ({SERVE_WORKERS}: readings serve's default, 2 per core)",
+    )
+    parser.add_argument(
+        "--worker-threads",
+        type=int,
+        default=1,
+        help="threads per gunicorn worker (above 1: gthread workers, which keep connections)",
+    )
     parser.add_argument(
         "--clients", type=int, default=4, help="driver threads launching at once (4)"
     )
@@ -194,7 +207,7 @@ class LaunchError(Exception):
     pass
 
 
-def launch_once(conn: http.client.HTTPConnection, platform: BenchPlatform, *, port: int,
+def launch_once(conn: RawConnection, platform: BenchPlatform, *, port: int,
                 claims: dict[str, Any], list_path: str, tally: Tally) -> None:  # fmt: skip
     """One launch as browser and LMS: login, signed post, the list page. Raises LaunchError."""
     target = f"http://127.0.0.1:{port}/lti/launch/"
@@ -205,7 +218,7 @@ def launch_once(conn: http.client.HTTPConnection, platform: BenchPlatform, *, po
         raise LaunchError(f"login answered {status}")
     query = parse_qs(urlsplit(headers.get("location", "")).query)
     state, nonce = query["state"][0], query["nonce"][0]
-    cookies = _cookies(headers)
+    jar = dict(headers["set-cookie"])  # the browser's cookies for Readings, from here on
     signing = time.perf_counter()
     token = platform.sign(claims, nonce)
     tally.signing.append(time.perf_counter() - signing)
@@ -216,44 +229,128 @@ def launch_once(conn: http.client.HTTPConnection, platform: BenchPlatform, *, po
         "POST",
         query["redirect_uri"][0].removeprefix(f"http://127.0.0.1:{port}"),
         body=form,
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookies},
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": _cookies(jar)},
     )
     tally.step("launch", posted)
     landing = headers.get("location", "")
     if status != 302 or urlsplit(landing).path != list_path:
         raise LaunchError(f"launch answered {status} → {landing!r}: {body[:200]!r}")
-    session = headers["set-cookie"]
-    if "sessionid" not in session:
+    jar.update(headers["set-cookie"])
+    if not jar.get("sessionid"):
         raise LaunchError("the launch signed nobody in (no sessionid cookie)")
     opened = time.perf_counter()
-    status, _, page = _request(
-        conn, "GET", list_path, headers={"Cookie": f"sessionid={session['sessionid'].value}"}
-    )
+    # As a browser: every cookie Readings set and did not expire (the session, the CSRF
+    # cookie the sign-in renewed; not the used login state).
+    status, _, page = _request(conn, "GET", list_path, headers={"Cookie": _cookies(jar)})
     tally.step("page", opened)
     if status != 200 or b'<li class="citation' not in page:
         raise LaunchError(f"the list page answered {status} after the launch")
     tally.launches.append(time.perf_counter() - started)
 
 
-def _request(conn, method: str, path: str, *, body: str | None = None, headers=None):
-    conn.request(method, path, body=body, headers=headers or {})
-    response = conn.getresponse()
-    data = response.read()
-    found: dict[str, Any] = {name.lower(): value for name, value in response.getheaders()}
-    # Set-Cookie headers one by one: their dates hold commas, so they cannot be joined.
-    jar: SimpleCookie = SimpleCookie()
-    for name, value in response.getheaders():
+def _request(conn: RawConnection, method: str, path: str, *, body: str = "", headers=None):
+    status, response_headers, data = conn.exchange(method, path, body.encode(), headers or {})
+    found: dict[str, Any] = {name.lower(): value for name, value in response_headers}
+    # Set-Cookie headers one by one (their dates hold commas, so they cannot be joined),
+    # keeping what a browser sends back: the name and value before the first ";".
+    jar: dict[str, str] = {}
+    for name, value in response_headers:
         if name.lower() == "set-cookie":
-            jar.load(value)
+            cookie, _, _ = value.partition(";")
+            key, _, cookie_value = cookie.partition("=")
+            jar[key.strip()] = cookie_value.strip()
     found["set-cookie"] = jar
-    if response.will_close:
-        conn.close()  # gunicorn's sync workers close; http.client reconnects on the next request
-    return response.status, found, data
+    return status, found, data
 
 
-def _cookies(headers: dict[str, Any]) -> str:
-    jar = headers["set-cookie"]
-    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
+class RawConnection:
+    """HTTP/1.1 on a plain socket, with as little Python per request as a client can have.
+
+    The driver shares the two cores with the server, so every millisecond it
+    spends is taken from the launches; http.client parses headers with the
+    email package, several times this cost. Keeps the connection when the
+    server does (gthread workers), reconnects when it closes (sync workers).
+    """
+
+    def __init__(self, port: int, timeout: float = 30) -> None:
+        self.port, self.timeout = port, timeout
+        self.sock: socket.socket | None = None
+        self.buffer = b""
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+        self.sock, self.buffer = None, b""
+
+    def exchange(self, method: str, path: str, body: bytes, headers: dict[str, str]):
+        reused = self.sock is not None
+        try:
+            return self._exchange(method, path, body, headers)
+        except (ConnectionError, EOFError):
+            if not reused:
+                raise
+            # The server closed a kept connection between two requests: as a browser, retry.
+            self.close()
+            return self._exchange(method, path, body, headers)
+
+    def _exchange(self, method: str, path: str, body: bytes, headers: dict[str, str]):
+        if self.sock is None:
+            self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=self.timeout)
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        if body or method == "POST":
+            lines.append(f"Content-Length: {len(body)}")
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+        head = self._read_until(b"\r\n\r\n").decode("latin-1")
+        status_line, *header_lines = head.split("\r\n")
+        status = int(status_line.split(" ", 2)[1])
+        response_headers = []
+        length, closes = None, False
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            value = value.strip()
+            response_headers.append((name, value))
+            lowered = name.lower()
+            if lowered == "content-length":
+                length = int(value)
+            elif lowered == "connection" and value.lower() == "close":
+                closes = True
+        data = self._read_exactly(length) if length is not None else self._read_to_end()
+        if closes or length is None:
+            self.close()
+        return status, response_headers, data
+
+    def _receive(self) -> bytes:
+        assert self.sock is not None
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise EOFError("the server closed the connection")
+        return chunk
+
+    def _read_until(self, marker: bytes) -> bytes:
+        while marker not in self.buffer:
+            self.buffer += self._receive()
+        head, _, self.buffer = self.buffer.partition(marker)
+        return head
+
+    def _read_exactly(self, length: int) -> bytes:
+        while len(self.buffer) < length:
+            self.buffer += self._receive()
+        data, self.buffer = self.buffer[:length], self.buffer[length:]
+        return data
+
+    def _read_to_end(self) -> bytes:
+        try:
+            while True:
+                self.buffer += self._receive()
+        except EOFError:
+            data, self.buffer = self.buffer, b""
+            return data
+
+
+def _cookies(jar: dict[str, str]) -> str:
+    # An expired cookie comes back with an empty value: a browser drops it.
+    return "; ".join(f"{name}={value}" for name, value in jar.items() if value)
 
 
 def drive(platform: BenchPlatform, *, port: int, list_path: str, clients: int,
@@ -266,7 +363,7 @@ def drive(platform: BenchPlatform, *, port: int, list_path: str, clients: int,
     count = [0]
 
     def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn = RawConnection(port)
         mine = Tally()
         try:
             while time.perf_counter() < deadline:
@@ -277,7 +374,7 @@ def drive(platform: BenchPlatform, *, port: int, list_path: str, clients: int,
                 try:
                     launch_once(conn, platform, port=port, claims=claims,
                                 list_path=list_path, tally=mine)  # fmt: skip
-                except (LaunchError, OSError, http.client.HTTPException, KeyError) as exc:
+                except (LaunchError, OSError, EOFError, ValueError, KeyError) as exc:
                     mine.failures.append(str(exc))
                     conn.close()
         finally:
@@ -292,6 +389,10 @@ def drive(platform: BenchPlatform, *, port: int, list_path: str, clients: int,
     for thread in threads:
         thread.join(seconds + 60)
     return tally, time.perf_counter() - started
+
+
+def _worker_kind(threads: int) -> str:
+    return "sync workers" if threads == 1 else f"gthread workers of {threads} threads"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -322,7 +423,7 @@ def run(args: argparse.Namespace) -> Result:
         data = json.loads(generated.strip().splitlines()[-1])
 
         serve = [*READINGS, "serve", "--host", "127.0.0.1", "--port", str(port)]
-        serve += ["--workers", str(args.workers)]
+        serve += ["--workers", str(args.workers), "--threads", str(args.worker_threads)]
         server = stack.enter_context(
             servers.service("readings", serve, env=env, port=port, logs=work)
         )
@@ -389,7 +490,8 @@ def run(args: argparse.Namespace) -> Result:
         baseline=f"list page (wrk): {plain.summary()}",
         ratio=ratio(rate, plain.rate),
         setup=(
-            f"gunicorn {args.workers} sync workers; driver {args.clients} threads, "
+            f"gunicorn {args.workers} {_worker_kind(args.worker_threads)}; "
+            f"driver {args.clients} threads, "
             f"{load.duration:g} s, 3 requests to Readings a launch (p50 {steps}); server CPU "
             f"{launch_cpu:.1f} ms a launch, {page_cpu:.1f} ms a list page; RS256 signing in "
             f"the driver {sign_ms:.1f} ms a launch (p50, inside the launch time); the driver's "

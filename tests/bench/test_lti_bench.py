@@ -62,3 +62,63 @@ def test_a_token_signed_for_another_nonce_is_refused(client, platform, launch_se
 
     assert response.status_code != 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.fixture
+def echo_server():
+    """A local HTTP/1.1 server: answers with the request line, keeps or closes the connection."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    connections = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            connections.append(self.client_address)
+
+        def do_GET(self):
+            self._answer(b"")
+
+        def do_POST(self):
+            self._answer(self.rfile.read(int(self.headers["Content-Length"])))
+
+        def _answer(self, posted: bytes):
+            body = f"{self.command} {self.path} ".encode() + posted
+            self.send_response(200)
+            self.send_header("Set-Cookie", "a=1; Path=/; HttpOnly")
+            self.send_header("Set-Cookie", "b=two; expires=Thu, 01 Jan 1970 00:00:00 GMT")
+            if self.path.endswith("close"):
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], connections
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_driver_connection_keeps_or_reconnects_as_the_server_says(echo_server):
+    from bench.lti_launch import RawConnection, _request
+
+    port, connections = echo_server
+    conn = RawConnection(port)
+    status, headers, body = _request(conn, "GET", "/one")
+    assert (status, body) == (200, b"GET /one ")
+    assert headers["set-cookie"] == {"a": "1", "b": "two"}
+    assert _request(conn, "POST", "/two", body="x=1")[2] == b"POST /two x=1"
+    assert len(connections) == 1  # kept alive
+    assert _request(conn, "GET", "/close")[2] == b"GET /close "
+    assert _request(conn, "GET", "/after")[2] == b"GET /after "
+    assert len(connections) == 2  # a new connection after the server closed
+    conn.close()

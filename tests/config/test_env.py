@@ -56,7 +56,22 @@ def test_postgres_url_options_are_kept_and_may_override_the_timeout(environ, tmp
 
     options = env.database(tmp_path)["OPTIONS"]
 
-    assert options == {"sslmode": "require", "connect_timeout": 2}
+    assert options["sslmode"] == "require"
+    assert options["connect_timeout"] == 2
+
+
+def test_postgres_statements_are_prepared_unless_the_url_says_otherwise(environ, tmp_path):
+    environ.setenv("DATABASE_URL", "postgres://db/readings")
+    options = env.database(tmp_path)["OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == env.POSTGRES_PREPARE_THRESHOLD
+
+    environ.setenv("DATABASE_URL", "postgres://db/readings?server_side_binding=false")
+    options = env.database(tmp_path)["OPTIONS"]
+    assert (options["server_side_binding"], options["prepare_threshold"]) == (False, None)
+
+    environ.setenv("DATABASE_URL", "postgres://db/readings?prepare_threshold=1")
+    assert env.database(tmp_path)["OPTIONS"]["prepare_threshold"] == 1
 
 
 @pytest.mark.parametrize(
@@ -72,6 +87,8 @@ def test_postgres_url_options_are_kept_and_may_override_the_timeout(environ, tmp
         ("postgres://host:70000/db", "port '70000'"),
         ("postgres://[::1/db", "cannot be read"),
         ("postgres://host/db?sslmod=require", "unknown PostgreSQL option 'sslmod'"),
+        ("postgres://host/db?server_side_binding=maybe", "use true or false"),
+        ("postgres://host/db?prepare_threshold=often", "use a number or none"),
         ("sqlite://", "names no SQLite file"),
         ("sqlite:///", "names no SQLite file"),
         ("sqlite://:memory:", "names no SQLite file"),

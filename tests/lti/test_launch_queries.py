@@ -2,8 +2,8 @@
 
 Counted, not timed: the launch is the hot path when a whole class clicks the
 LMS link at once, and every query it makes is paid three hundred times a
-second. Writes are limited to what a launch must leave behind: the used state
-and nonce, the launch record, the new session and Django's last_login.
+second. Writes are limited to what a launch must leave behind: the used nonce
+(which uses the login), the launch record, the new session and last_login.
 """
 
 from __future__ import annotations
@@ -19,26 +19,26 @@ from django.test.utils import CaptureQueriesContext
 
 from lti.helpers import assert_refused, assert_signed_in
 from lti.platform import LAUNCH_URL
+from readings.accounts.models import User
+from readings.courses.models import Enrollment
 from readings.lti import launch as lti_launch
 from readings.lti import signals
-from readings.lti.models import Deployment, Platform
+from readings.lti.models import ContextLink, Deployment, LtiIdentity, Platform
 
 # Statements that only manage transactions are not queries of their own.
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
 WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.I)
 
-# The login state only: the registration is remembered from the first launch.
-LOGIN_QUERIES = 1
-# The state (used, then read with its platform), the nonce, the identity, the LMS course,
-# the enrolment, the landing (the course's lists, the person's roles, their ties to the
-# list), the launch record, the session (its new key created, then filled) and
-# last_login.
-LAUNCH_QUERIES = 13
+# None: the registration is remembered from the first launch and the state is signed.
+LOGIN_QUERIES = 0
+# The registration; the identity, person, roles, LMS course and enrolment together;
+# the course's lists and the person's ties to the one they land on; then the nonce,
+# the launch record, last_login and the new session.
+LAUNCH_QUERIES = 8
 LAUNCH_WRITES = {
-    "lti_launchstate",  # the state, used once
-    "lti_usednonce",  # the nonce, used once
+    "lti_usednonce",  # the nonce, used once: so is the login
     "lti_launchrecord",  # the evidence
-    "django_session",  # the fresh session (created, then filled)
+    "django_session",  # the fresh session, inserted once
     "accounts_user",  # last_login, by django.contrib.auth
 }
 
@@ -74,16 +74,54 @@ def test_a_repeat_launch_makes_a_bounded_number_of_queries(lms, known_person, re
     assert _written_tables(launch_sql) <= LAUNCH_WRITES, "\n".join(launch_sql)
 
 
-def test_a_repeat_launch_rewrites_nothing_that_did_not_change(lms, known_person):
-    """Identity, enrolment and LMS course are only read when the LMS says what it said before."""
+def _launch_again(lms, **payload) -> list[str]:
+    """The known person launches again from a new browser; the launch post's statements."""
     client = Client()
     login = lms.login(client, target=LAUNCH_URL)
-    token = lms.sign(lms.payload(login.nonce, sub="regular"))
+    token = lms.sign(lms.payload(login.nonce, sub="regular", **payload))
     with CaptureQueriesContext(connection) as captured:
         assert_signed_in(lms.post_launch(client, token, login.state), client)
+    return _queries(captured)
 
-    written = _written_tables(_queries(captured))
+
+def test_a_launch_writes_its_new_session_once(lms, known_person):
+    """Inserted in the launch's transaction; the response's save then finds nothing to do."""
+    statements = _launch_again(lms)
+
+    session_writes = [q for q in statements if WRITE.match(q) and "django_session" in q]
+    assert len(session_writes) == 1 and session_writes[0].startswith("INSERT"), session_writes
+
+
+def test_a_repeat_launch_rewrites_nothing_that_did_not_change(lms, known_person):
+    """Identity, enrolment and LMS course are only read when the LMS says what it said before."""
+    written = _written_tables(_launch_again(lms))
+
     assert not written & {"lti_ltiidentity", "courses_enrollment", "lti_contextlink"}, written
+
+
+def test_a_repeat_launch_still_records_what_the_lms_says_differently(lms, known_person):
+    """The one-query path is taken only when nothing changed; a new course title is kept."""
+    renamed = {"id": "ctx-1", "label": "HIST101", "title": "Modern History, revised"}
+    _launch_again(lms, context=renamed)
+
+    link = ContextLink.objects.get(platform=lms.registration, context_id="ctx-1")
+    assert link.title == "Modern History, revised"
+
+
+def test_a_repeat_launch_fills_in_a_profile_left_blank(lms, known_person):
+    identity = LtiIdentity.objects.get(issuer=lms.issuer, subject="regular")
+    User.objects.filter(pk=identity.user_id).update(email="")
+
+    _launch_again(lms)
+
+    assert User.objects.get(pk=identity.user_id).email == "ada@example.edu"
+
+
+def test_a_repeat_launch_with_a_new_role_changes_the_enrolment(lms, known_person, course):
+    _launch_again(lms, roles=["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"])
+
+    identity = LtiIdentity.objects.get(issuer=lms.issuer, subject="regular")
+    assert Enrollment.objects.get(course=course, user_id=identity.user_id).role == "instructor"
 
 
 def test_a_deployment_removed_after_the_login_is_refused_at_the_launch(client, lms, known_person):
@@ -171,13 +209,20 @@ def _unheard(*connections):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_registration_deleted_in_another_process_refuses_the_login_without_an_error(
-    client, lms, known_person
+def test_a_registration_deleted_in_another_process_refuses_the_launch_without_an_error(
+    client, lms, known_person, monkeypatch
 ):
+    """The login may still start from the remembered registration; the launch refuses."""
+    login = lms.login(client, target=LAUNCH_URL)
+    token = lms.sign(lms.payload(login.nonce, sub="regular"))
     with _unheard(
         (post_delete, Platform, "lti_platform_deleted", signals.platform_changed),
         (post_delete, Deployment, "lti_deployment_deleted", signals.platform_touch),
     ):
         Platform.objects.filter(pk=lms.registration.pk).delete()
 
+    assert _login(client, lms).status_code == 302  # remembered for LOGIN_REGISTRATION_MAX_AGE
+    refused = lms.post_launch(client, token, login.state)
+    assert_refused(refused, client, "lti.login_unknown_platform", status=400)
+    monkeypatch.setattr(lti_launch, "LOGIN_REGISTRATION_MAX_AGE", 0.0)
     assert_refused(_login(client, lms), client, "lti.login_unknown_platform", status=400)

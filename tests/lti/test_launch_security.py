@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import time
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.core import signing
 from django.test import Client
 
 from lti.helpers import assert_refused, assert_signed_in
@@ -126,11 +130,50 @@ def test_the_same_id_token_posted_twice_is_refused_the_second_time(client, lms, 
     login, token = _signed(lms, client)
     assert_signed_in(lms.post_launch(client, token, login.state), client)
     assert UsedNonce.objects.filter(issuer=lms.issuer, nonce=login.nonce).exists()
+    _forget_expired_cookies(client)  # as a browser does with the state cookie the launch ended
     again = lms.post_launch(client, token, login.state)
     assert again.status_code == 401
-    assert "lti.unknown_state" in again.content.decode()
+    assert "lti.nonce_replayed" in again.content.decode()
     attacker = Client()
-    assert_refused(lms.post_launch(attacker, token, login.state), attacker, "lti.unknown_state")
+    assert_refused(lms.post_launch(attacker, token, login.state), attacker, "lti.nonce_replayed")
+
+
+def _forget_expired_cookies(client) -> None:
+    for name in [name for name, morsel in client.cookies.items() if morsel["max-age"] == 0]:
+        del client.cookies[name]
+
+
+def test_a_replayed_launch_leaves_nothing_behind_but_its_refusal(client, lms, course):
+    """The nonce is used in the launch's transaction: a replay writes no session or user."""
+    login, token = _signed(lms, client)
+    assert_signed_in(lms.post_launch(client, token, login.state), client)
+    sessions, accepted = Session.objects.count(), LaunchRecord.objects.filter(result="accepted")
+    accepted_before = accepted.count()
+
+    stranger = Client()
+    refused = lms.post_launch(stranger, token, login.state)
+
+    assert Session.objects.count() == sessions
+    assert accepted.count() == accepted_before
+    assert_refused(refused, stranger, "lti.nonce_replayed")
+
+
+def test_a_login_state_older_than_ten_minutes_is_refused(client, lms, course, monkeypatch):
+    login, token = _signed(lms, client)
+    later = time.time() + 601
+    # Only the signature's clock moves on: Django's signing module reads time.time().
+    monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: later))
+    assert_refused(lms.post_launch(client, token, login.state), client, "lti.unknown_state")
+
+
+def test_a_state_naming_another_registration_is_refused(client, lms, course):
+    """The state is signed: changing the registration it names breaks the signature."""
+    login, token = _signed(lms, client)
+    payload, _, rest = login.state.partition(":")
+    forged = json.loads(signing.b64_decode(payload.encode()))
+    forged[0] += 1
+    state = signing.b64_encode(json.dumps(forged, separators=(",", ":")).encode()).decode()
+    assert_refused(lms.post_launch(client, token, f"{state}:{rest}"), client, "lti.unknown_state")
 
 
 def test_a_replay_without_the_state_is_refused(client, lms, course):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 
 import pytest
@@ -115,3 +117,28 @@ def test_every_error_id_is_unique_and_catalogued():
     assert len(ids) == len(set(ids))
     assert "lti.nonce_replayed" in ids
     assert all(i.startswith("lti.") for i in ids)
+
+
+def _with_claim(segment: str, **claims) -> str:
+    """The payload segment with claims replaced, re-encoded: still well-formed, not signed."""
+    payload = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    encoded = json.dumps({**payload, **claims}).encode()
+    return base64.urlsafe_b64encode(encoded).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize(
+    ("tamper", "error"),
+    [
+        (lambda h, p, s: (h, p, s[:-4] + ("AAAA" if s[-4:] != "AAAA" else "BBBB")), "BadSignature"),
+        (lambda h, p, s: (h, p, s[:10] + "*" + s[11:]), "MalformedToken"),
+        (lambda h, p, s: (h, p, ""), "MalformedToken"),
+        (lambda h, p, s: (h, _with_claim(p, sub="someone-else"), s), "BadSignature"),
+    ],
+    ids=["signature changed", "signature not base64url", "no signature", "payload changed"],
+)
+def test_a_token_changed_after_signing_is_refused(lms, validator, tamper, error):
+    header, payload, signature = lms.sign(lms.payload("n-1")).split(".")
+    token = ".".join(tamper(header, payload, signature))
+    with pytest.raises((getattr(errors, error), errors.MalformedToken)) as refused:
+        validator.validate(token, expected(lms))
+    assert type(refused.value).__name__ == error

@@ -16,8 +16,8 @@ from readings.lists.services import list_create, section_create
 # Session, user and access checks included; generous enough for small changes,
 # far below what one query per item or per section would need.
 LIST_PAGE_MAX = 14
-# Session, user, roles, the list, and the user's ties to it; the page itself from the cache.
-READER_PAGE_MAX = 5
+# Session, user with roles, the list with the user's ties to it; the page from the cache.
+READER_PAGE_MAX = 3
 COURSE_PAGE_MAX = 12
 SEARCH_PAGE_MAX = 10
 

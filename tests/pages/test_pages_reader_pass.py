@@ -136,6 +136,34 @@ def test_a_change_to_the_list_is_seen_on_the_next_visit(handler, campus):
     assert "Added after the pass" in body.decode()
 
 
+def test_a_change_made_while_the_page_is_built_earns_no_pass(handler, campus, monkeypatch):
+    """The facts kept are read after rendering and must be those the page was built from."""
+    from readings.lists import views
+
+    browser = _signed_in(handler, campus.users["student"])
+    path = _path(campus.published)
+    browser.get(path)  # the CSRF cookie
+    built = views.reader_page
+
+    def built_then_changed(*args, **kwargs):
+        page = built(*args, **kwargs)
+        citation_create(
+            section=campus.published.sections.first(),
+            fields={"title": "Added while rendering", "status": CitationStatus.COMPLETE},
+        )
+        return page
+
+    monkeypatch.setattr(views, "reader_page", built_then_changed)
+    _status, _headers, body = browser.get(path)  # would earn the pass, but the list moved on
+    assert "Added while rendering" not in body.decode()
+    monkeypatch.setattr(views, "reader_page", built)
+
+    with CaptureQueriesContext(connection) as queries:
+        _status, _headers, body = browser.get(path)
+    assert "Added while rendering" in body.decode()
+    assert len(queries) > 1  # through Django, not a pass
+
+
 def test_signing_out_elsewhere_ends_the_pass_at_once(handler, campus):
     browser = _signed_in(handler, campus.users["student"])
     path = _path(campus.published)

@@ -32,6 +32,8 @@ _DJANGO_POSTGRES_OPTIONS = {
 # An unreachable host otherwise hangs for the operating system's TCP timeout.
 POSTGRES_CONNECT_TIMEOUT = 5
 SQLITE_CONN_MAX_AGE = 600
+# Runs of a statement on a connection before psycopg prepares it (see _prepared_statements).
+POSTGRES_PREPARE_THRESHOLD = 5
 
 
 class ConfigurationError(Exception):
@@ -157,7 +159,38 @@ def _postgres_from_url(url: str, parts: SplitResult) -> dict[str, Any]:
             "remove it or check its spelling."
         )
     options.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT)
+    _prepared_statements(options)
     return config
+
+
+def _prepared_statements(options: dict[str, Any]) -> None:
+    """Prepared statements by default: server-side binding, prepared after a few runs.
+
+    PostgreSQL plans every statement it is sent as text; on Readings' hot paths
+    (a launch, a list page) planning costs more than running, and psycopg
+    prepares a statement once it has run ``prepare_threshold`` times on a
+    connection. Behind a pooler that cannot keep prepared statements
+    (PgBouncer in transaction mode before 1.21), add
+    ``?server_side_binding=false`` to DATABASE_URL.
+    """
+    raw = options.get("server_side_binding", True)
+    if isinstance(raw, str):
+        if raw.strip().lower() not in _TRUE | _FALSE:
+            raise ConfigurationError(
+                f"DATABASE_URL has server_side_binding={raw!r}; use true or false."
+            )
+        raw = raw.strip().lower() in _TRUE
+    options["server_side_binding"] = bool(raw)
+    threshold = options.get("prepare_threshold", POSTGRES_PREPARE_THRESHOLD)
+    if not options["server_side_binding"] or str(threshold).lower() == "none":
+        options["prepare_threshold"] = None
+        return
+    try:
+        options["prepare_threshold"] = int(threshold)
+    except ValueError:
+        raise ConfigurationError(
+            f"DATABASE_URL has prepare_threshold={threshold!r}; use a number or none."
+        ) from None
 
 
 def _postgres_option_names() -> set[str]:

@@ -38,9 +38,9 @@ class ReadingsHandler(WSGIHandler):
         probe = self._passes.probe(request.environ) if self._passes is not None else None
         if probe is None:
             return super().get_response(request)
-        before = self._passes.read_facts(probe, None)
         response = super().get_response(request)
-        self._passes.remember(probe, before, response)
+        session = getattr(request, "session", None)
+        self._passes.remember(probe, getattr(session, "loaded_data", None), response)
         return response
 
 

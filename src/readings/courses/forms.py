@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import UniqueConstraint
 from django.utils.translation import gettext_lazy as _
 
 from readings.courses.models import Course, Enrollment, SearchableId
@@ -63,6 +65,20 @@ class CourseAdminForm(forms.ModelForm):
             if any(v.institution_id != institution.pk for v in cleaned.get(name) or ()):
                 self.add_error(name, _("Choose only the course's own institution's entries."))
         return cleaned
+
+    def validate_unique(self) -> None:
+        """Check the code and section are free in the institution on change too."""
+        super().validate_unique()
+        if "institution" in self.fields:
+            return  # on add, Django's full_clean has checked the constraint
+        # On change the institution is read-only, so not a form field, and Django skips
+        # every constraint naming it: a taken code would reach the database as an error.
+        for constraint in Course._meta.constraints:
+            if isinstance(constraint, UniqueConstraint) and "institution" in constraint.fields:
+                try:
+                    constraint.validate(Course, self.instance, exclude=set(self.errors))
+                except ValidationError as exc:
+                    self.add_error(None, exc)
 
 
 class EnrollmentAdminForm(forms.ModelForm):

@@ -58,7 +58,13 @@ class Course(TimeStampedModel):
         ordering = ["code", "section"]
         constraints = [
             models.UniqueConstraint(
-                fields=["institution", "code", "section"], name="course_code_section_unique"
+                fields=["institution", "code", "section"],
+                name="course_code_section_unique",
+                # Django's default names the model and its field names ("Course with this
+                # Institution, Code and Section already exists."), not what a person typed.
+                violation_error_message=_(
+                    "A course with this code and section already exists in this institution."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)

@@ -14,13 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext
 
 from readings.accounts.models import Role, User
 from readings.core.exceptions import Forbidden, NotFound
+from readings.core.rows import ModelColumns, fits
 from readings.courses.models import Course, EnrollmentRole
+from readings.institutions.models import Institution
 from readings.lists.models import (
     ListCourse,
     ListMember,
@@ -51,8 +53,10 @@ EDIT = ListAccess(view=True, edit=True)
 MANAGE = ListAccess(view=True, edit=True, manage=True)
 
 
-def list_access(user: AnyUser, reading_list: ReadingList) -> ListAccess:
-    facts = _UserFacts(user, reading_list)
+def list_access(
+    user: AnyUser, reading_list: ReadingList, *, facts: _UserFacts | None = None
+) -> ListAccess:
+    facts = facts or _UserFacts(user, reading_list)
     if user.is_authenticated and (
         user.is_superuser or user.institution_id == reading_list.institution_id
     ):
@@ -71,15 +75,62 @@ def access_list_by_id(
     user: AnyUser, list_id: int, *, for_edit: bool = False, for_manage: bool = False
 ) -> tuple[ReadingList, ListAccess]:
     """Fetch a list on a user's behalf: 404 if they may not see it, 403 if not change it."""
-    reading_list = ReadingList.objects.select_related("institution").filter(pk=list_id).first()
-    if reading_list is None:
+    found = _list_and_facts(user, list_id)
+    if found is None:
         raise NotFound(gettext("No such reading list."))
-    access = list_access(user, reading_list)
+    reading_list, facts = found
+    access = list_access(user, reading_list, facts=facts)
     if not access.view:
         raise NotFound(gettext("No such reading list."))
     if (for_edit and not access.edit) or (for_manage and not access.manage):
         raise Forbidden(gettext("You can see this reading list but not change it."))
     return reading_list, access
+
+
+_LISTS = ModelColumns(ReadingList)
+_INSTITUTIONS = ModelColumns(Institution)
+_built_list_queries: dict[str, tuple[str, tuple]] = {}
+
+
+def _list_and_facts(user: AnyUser, list_id: int) -> tuple[ReadingList, _UserFacts] | None:
+    """The list with its institution and the user's ties to it, in one query: every list page."""
+    connection = connections[router.db_for_read(ReadingList)]
+    if not fits(ReadingList._meta.pk, list_id, connection):
+        return None  # an id from the address that no row can have
+    sql, params = _list_query(connection.alias)
+    ids = {_STAND_IN_USER: user.pk or 0, _STAND_IN_LIST: list_id}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ids.get(p, p) if isinstance(p, int) else p for p in params])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    lists, institutions = len(_LISTS), len(_LISTS) + len(_INSTITUTIONS)
+    reading_list = _LISTS.instance(connection, row[:lists])
+    institution = _INSTITUTIONS.instance(connection, row[lists:institutions])
+    ReadingList._meta.get_field("institution").set_cached_value(reading_list, institution)
+    return reading_list, _UserFacts(user, reading_list, answers=tuple(row[institutions:]))
+
+
+def _list_query(using: str) -> tuple[str, tuple]:
+    """``select_related("institution")`` with the facts, built once with stand-in ids.
+
+    The list's and institution's columns come first, in the models' order, then
+    the facts: what ``_list_and_facts`` reads back by position.
+    """
+    if using not in _built_list_queries:
+        columns = [
+            *(field.attname for field in _LISTS.fields),
+            *(f"institution__{field.attname}" for field in _INSTITUTIONS.fields),
+        ]
+        lists = ReadingList.objects.using(using).filter(pk=_STAND_IN_LIST)
+        query = _with_facts(lists, User(pk=_STAND_IN_USER)).values_list(*columns, *_FACTS)
+        query = query.order_by()
+        if list(query.query.values_select) != columns or list(query.query.annotation_select)[
+            -len(_FACTS) :
+        ] != list(_FACTS):
+            raise AssertionError("the list query no longer selects its columns in order")
+        _built_list_queries[using] = _built(query, _STAND_IN_USER, _STAND_IN_LIST)
+    return _built_list_queries[using]
 
 
 def visible_lists(user: AnyUser, queryset: QuerySet[ReadingList] | None = None) -> QuerySet:
@@ -127,9 +178,11 @@ class _UserFacts:
     ids in their places.
     """
 
-    def __init__(self, user: AnyUser, reading_list: ReadingList) -> None:
+    def __init__(
+        self, user: AnyUser, reading_list: ReadingList, answers: tuple | None = None
+    ) -> None:
         self.user, self.reading_list = user, reading_list
-        self._answers: tuple | None = None
+        self._answers = answers
 
     def member_role(self) -> str | None:
         return self._answer()[0]
@@ -151,33 +204,76 @@ class _UserFacts:
         return self._answers
 
 
-# Ids no row has (they are negative), standing for the user and the list in the built query.
-_STAND_IN_USER, _STAND_IN_LIST = -917_000_001, -917_000_002
+# Ids no row has (they are negative), standing for the user and the list (or course)
+# in the built queries.
+_STAND_IN_USER, _STAND_IN_LIST, _STAND_IN_COURSE = -917_000_001, -917_000_002, -917_000_003
 _built_facts_queries: dict[str, tuple[str, tuple]] = {}
+_built_course_queries: dict[str, tuple[str, tuple]] = {}
+_FACTS = ("member_role", "teaches", "enrolled")
+# The columns of a course's lists that list_access reads, before their facts.
+_COURSE_LIST_COLUMNS = ("id", "institution_id", "publication_status", "visibility")
+
+
+def _with_facts(lists: QuerySet[ReadingList], user: User) -> QuerySet[ReadingList]:
+    links = ListCourse.objects.filter(reading_list=OuterRef("pk"))
+    member = ListMember.objects.filter(reading_list=OuterRef("pk"), user=user)
+    return lists.annotate(
+        member_role=Subquery(member.values("role")[:1]),
+        teaches=Exists(links.filter(_teaches(user, prefix="course__"))),
+        enrolled=Exists(links.filter(course__enrollments__user=user)),
+    )
+
+
+def _built(queryset: QuerySet, *stand_ins: int) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    if not all(stand_in in params for stand_in in stand_ins):
+        raise AssertionError("a list access query no longer takes its ids as parameters")
+    return sql, tuple(params)
 
 
 def _facts_query(using: str) -> tuple[str, tuple]:
     """The SQL of the facts query for this database, with the stand-in ids among its params."""
     if using not in _built_facts_queries:
-        user = User(pk=_STAND_IN_USER)
-        links = ListCourse.objects.filter(reading_list=OuterRef("pk"))
-        member = ListMember.objects.filter(reading_list=OuterRef("pk"), user=user)
-        query = (
-            ReadingList.objects.using(using)
-            .filter(pk=_STAND_IN_LIST)
-            .annotate(
-                member_role=Subquery(member.values("role")[:1]),
-                teaches=Exists(links.filter(_teaches(user, prefix="course__"))),
-                enrolled=Exists(links.filter(course__enrollments__user=user)),
-            )
-            .values_list("member_role", "teaches", "enrolled")
-            .order_by()
-        )
-        sql, params = query.query.sql_with_params()
-        if _STAND_IN_USER not in params or _STAND_IN_LIST not in params:
-            raise AssertionError("the list access query no longer takes its ids as parameters")
-        _built_facts_queries[using] = (sql, tuple(params))
+        lists = ReadingList.objects.using(using).filter(pk=_STAND_IN_LIST)
+        query = _with_facts(lists, User(pk=_STAND_IN_USER)).values_list(*_FACTS).order_by()
+        _built_facts_queries[using] = _built(query, _STAND_IN_USER, _STAND_IN_LIST)
     return _built_facts_queries[using]
+
+
+def _course_lists_query(using: str, limit: int) -> tuple[str, tuple]:
+    key = f"{using}:{limit}"
+    if key not in _built_course_queries:
+        lists = ReadingList.objects.using(using).filter(listcourse__course_id=_STAND_IN_COURSE)
+        query = (
+            _with_facts(lists, User(pk=_STAND_IN_USER))
+            .values_list(*_COURSE_LIST_COLUMNS, *_FACTS)
+            .order_by("pk")[:limit]
+        )
+        _built_course_queries[key] = _built(query, _STAND_IN_USER, _STAND_IN_COURSE)
+    return _built_course_queries[key]
+
+
+def course_lists_access(
+    user: AnyUser, course_id: int, *, limit: int
+) -> list[tuple[ReadingList, ListAccess]]:
+    """The course's first ``limit`` lists and the user's access to each, in one query.
+
+    For an LTI launch's landing: the same decision as list_access, with the
+    user's ties to every list asked together with the lists themselves.
+    """
+    using = DEFAULT_DB_ALIAS
+    sql, params = _course_lists_query(using, limit)
+    ids = {_STAND_IN_USER: user.pk or 0, _STAND_IN_COURSE: course_id}
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [ids.get(p, p) if isinstance(p, int) else p for p in params])
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        columns = len(_COURSE_LIST_COLUMNS)
+        reading_list = ReadingList.from_db(using, _COURSE_LIST_COLUMNS, row[:columns])
+        facts = _UserFacts(user, reading_list, answers=tuple(row[columns:]))
+        found.append((reading_list, list_access(user, reading_list, facts=facts)))
+    return found
 
 
 def _teaches(user: User, *, prefix: str = "") -> Q:

@@ -21,9 +21,10 @@ it after **one** query that re-reads them:
 What that query does not cover — a student's enrolment or roles changing — can
 lag by at most ``READINGS_READER_PASS_SECONDS`` (15 s by default; 0 turns the
 fast path off): after that a pass is re-earned through the full request. The
-facts are read *before* Django renders the page that earns the pass, so a pass
-can be older than its page but never newer: a change made meanwhile makes the
-next check fail and the page is rendered again.
+facts a pass keeps are read *after* Django rendered the page that earns it and
+must equal those the view read *before* rendering (the list, institution,
+session and user rows as the view loaded them), so a pass is never newer than
+its page: a change made meanwhile fails the match and earns no pass.
 
 A pass is only ever earned by a 200 response that set no cookie and carried
 the shared reader page (``response.reader_page``, set by ``lists.views``), so
@@ -50,6 +51,7 @@ from django.http import HttpResponse
 from django.http.cookie import parse_cookie
 from django.utils import timezone
 
+from readings.core.rows import converted
 from readings.lists.page_cache import SharedPage, local_page
 
 DEFAULT_PASS_SECONDS = 15
@@ -79,6 +81,8 @@ class ReaderPage:
     values: dict[str, str]
     # The reader's row as the view saw it (``user_facts``); empty when signed out.
     user_facts: tuple = ()
+    # The list's and institution's row as the view read them (``list_facts``).
+    list_facts: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,17 @@ USER_FIELDS = (
 _LIST_FACTS = 5  # version, created_at, institution updated_at and time zone, session data
 
 
+def list_facts(reading_list: Any) -> tuple:
+    """The list's facts as the view read them (version, creation, institution's state)."""
+    institution = reading_list.institution
+    return (
+        reading_list.version,
+        reading_list.created_at,
+        institution.updated_at,
+        institution.time_zone,
+    )
+
+
 def user_facts(user: Any) -> tuple:
     """The reader's row as a page built for them saw it, comparable with ``read_facts``."""
     if not user.is_authenticated:
@@ -205,23 +220,22 @@ WHERE l.id = %s
 """
 
 
-def remember(probe: Probe, before: tuple | None, response: HttpResponse) -> None:
+def remember(probe: Probe, session_data: str | None, response: HttpResponse) -> None:
     """Keep a pass for this response if it is the shared reader page.
 
-    ``before`` are the list's and session's facts read before the view ran; they
-    are read again now, with the reader's row. The pass is kept only if nothing
-    changed while the page was built and the row is the one the view saw, so a
-    pass never outlives a change it did not see.
+    The facts are read once, now, and must be those the view built the page
+    from: the list and institution as it read them (``ReaderPage.list_facts``),
+    the session row as it was loaded (``session_data``, byte for byte) and the
+    reader's row (``ReaderPage.user_facts``). So a pass never outlives a change
+    it did not see: anything changed while the page was built fails the match.
     """
     page: ReaderPage | None = getattr(response, "reader_page", None)
-    if page is None or before is None or response.status_code != 200:
+    if page is None or response.status_code != 200 or page.list_id != probe.list_id:
         return
     if not _only_renews_csrf(probe, response):
         return
-    if page.list_id != probe.list_id or before[0] != page.version:
-        return
     after = read_facts(probe, page.user_id)
-    if after is None or after[:_LIST_FACTS] != before[:_LIST_FACTS]:
+    if after is None or _as_read(after) != (*page.list_facts, session_data):
         return
     if page.user_id is not None and tuple(after[_LIST_FACTS:]) != page.user_facts:
         return
@@ -245,6 +259,21 @@ def remember(probe: Probe, before: tuple | None, response: HttpResponse) -> None
         _passes.move_to_end(probe.key)
         while len(_passes) > MAX_PASSES:
             _passes.popitem(last=False)
+
+
+def _as_read(facts: tuple) -> tuple:
+    """The list, institution and session facts as the ORM gives them (aware datetimes)."""
+    from readings.institutions.models import Institution
+    from readings.lists.models import ReadingList
+
+    version, created_at, updated_at, time_zone, session_data = facts[:_LIST_FACTS]
+    return (
+        version,
+        converted(ReadingList._meta.get_field("created_at"), created_at, connection),
+        converted(Institution._meta.get_field("updated_at"), updated_at, connection),
+        time_zone,
+        session_data,
+    )
 
 
 def _only_renews_csrf(probe: Probe, response: HttpResponse) -> bool:

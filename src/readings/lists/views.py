@@ -21,7 +21,7 @@ from readings.lists.page_cache import (
     PATH_PLACEHOLDER,
     reader_page,
 )
-from readings.lists.reader_pass import ReaderPage, user_facts
+from readings.lists.reader_pass import ReaderPage, list_facts, user_facts
 from readings.lists.selectors import ListPage, list_page
 
 
@@ -101,6 +101,7 @@ def _shared_reader_page(
         page=shared,
         values=values,
         user_facts=user_facts(user),
+        list_facts=list_facts(reading_list),
     )
     return response
 

@@ -1,40 +1,45 @@
 """The Django side of an LTI 1.3 login and launch: a thin adapter around validation.py.
 
-Login initiation stores the state on the server (hashed) and also sets it in a
-per-login cookie. At launch the server-side state is used once; the cookie,
-when the browser sent it, must match (state bound to the browser). A browser
-that kept no cookie (an LMS iframe with third-party cookies blocked) still gets
-a verified launch, but no session inside the frame: it is offered a one-time
-link that opens Readings in a new window (see views.handoff and 0010).
+Login initiation signs a state naming the registration and the target, derives
+the nonce from it and sets the state in a per-login cookie; nothing is stored
+(decision 0013). At launch the state's signature and age are checked and its
+nonce is used once, and so is the login; the cookie, when the browser sent it,
+must match (state bound to the browser). A browser that kept no cookie (an LMS
+iframe with third-party cookies blocked) still gets a verified launch, but no
+session inside the frame: it is offered a one-time link that opens Readings in
+a new window (see views.handoff and 0010).
 """
 
 from __future__ import annotations
 
+import functools
 import hmac
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.cookies import Morsel
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
+from readings.core.rows import ModelColumns
 from readings.lti import errors
 from readings.lti.claims import DEEP_LINKING_REQUEST, INSTRUCTOR, LaunchClaims
 from readings.lti.configuration import base_url
 from readings.lti.keyset import KeySetCache, http_fetcher
 from readings.lti.middleware import PartitionedMorsel
-from readings.lti.models import Deployment, LaunchState, LaunchStep, Platform
-from readings.lti.provisioning import LaunchOutcome, launch_accept
+from readings.lti.models import Deployment, LaunchStep, Platform
+from readings.lti.provisioning import LaunchOutcome, known_launch, launch_accept
 from readings.lti.services import (
     launch_record_refusal,
-    launch_state_consume,
     launch_state_create,
-    nonce_consume,
+    launch_state_read,
+    nonce_use,
     state_hash,
 )
 from readings.lti.validation import ExpectedLaunch, LaunchValidator, PlatformTrust
@@ -72,7 +77,13 @@ def reset_keyset_cache() -> None:
 
 def _launch_targets(request: HttpRequest) -> set[str]:
     base = base_url(request)
-    return {base + reverse("lti:launch"), base + reverse("lti:deep_linking")}
+    return {base + path for path in _launch_paths(get_script_prefix())}
+
+
+@functools.cache
+def _launch_paths(script_prefix: str) -> tuple[str, str]:
+    # Every login and launch asks; the URLconf does not change while the process runs.
+    return reverse("lti:launch"), reverse("lti:deep_linking")
 
 
 # Login initiation --------------------------------------------------------------------
@@ -100,13 +111,7 @@ def login_start(request: HttpRequest, params) -> LoginRedirect:
         raise errors.LoginUnknownDeployment(
             f"Deployment {deployment_id!r} of {platform.issuer} is not registered."
         )
-    try:
-        state, nonce = launch_state_create(platform=platform, target_link_uri=target)
-    except IntegrityError:
-        # The remembered registration was deleted by another process: ask the database.
-        login_registrations_forget()
-        platform = platform_for_login(params["iss"], params.get("client_id", ""), deployment_id)
-        state, nonce = launch_state_create(platform=platform, target_link_uri=target)
+    state, nonce = launch_state_create(platform=platform, target_link_uri=target)
     query = {
         "scope": "openid",
         "response_type": "id_token",
@@ -207,7 +212,7 @@ def _state_morsel(request: HttpRequest, state: str, value: str, max_age: int) ->
 
 
 def _state_cookie_path() -> str:
-    return reverse("lti:launch").rsplit("/", 2)[0] + "/"
+    return _launch_paths(get_script_prefix())[0].rsplit("/", 2)[0] + "/"
 
 
 def _secure(request: HttpRequest) -> bool:
@@ -240,9 +245,21 @@ class AcceptedLaunch:
     browser_bound: bool
 
 
-def launch_validate(request: HttpRequest, reference: str) -> AcceptedLaunch:
-    """Validate the posted launch and provision; refusals are recorded and re-raised."""
-    stored: LaunchState | None = None
+def launch_validate(
+    request: HttpRequest,
+    reference: str,
+    *,
+    sign_in: Callable[[AcceptedLaunch], None] | None = None,
+) -> AcceptedLaunch:
+    """Validate the posted launch and provision; refusals are recorded and re-raised.
+
+    Everything is read and checked first; then one transaction uses the nonce
+    (and so the login), provisions what a first launch needs, records the
+    launch and runs ``sign_in``. A replay, or a failure anywhere, leaves no
+    trace but the refusal record, and SQLite's write lock is held only for the
+    writes.
+    """
+    platform: Platform | None = None
     details: dict[str, str] = {}
     try:
         id_token = request.POST.get("id_token", "")
@@ -251,19 +268,19 @@ def launch_validate(request: HttpRequest, reference: str) -> AcceptedLaunch:
             raise errors.MissingIdToken("The launch request has no id_token.")
         if not state:
             raise errors.MissingState("The launch request has no state.")
-        stored = launch_state_consume(state=state)
+        login = launch_state_read(state=state)
         bound = _state_binding(request, state)
         if not bound and setting("LTI_COOKIELESS_LAUNCH", "new_window") == "refuse":
             raise errors.StateNotBound("The browser did not send the state cookie.")
-        platform = stored.platform
-        if not platform.is_active:
-            raise errors.LoginUnknownPlatform(f"The registration {platform} is switched off.")
+        platform = platform_fresh(login.platform_id)
+        if platform is None or not platform.is_active:
+            raise errors.LoginUnknownPlatform("The registration this login used is switched off.")
         validated = _validator(platform).validate(
             id_token,
             ExpectedLaunch(
                 platform=platform_trust(platform),
-                nonce=stored.nonce,
-                target_link_uri=stored.target_link_uri,
+                nonce=login.nonce,
+                target_link_uri=login.target_link_uri,
             ),
         )
         claims = validated.claims
@@ -277,17 +294,42 @@ def launch_validate(request: HttpRequest, reference: str) -> AcceptedLaunch:
         role = claims.course_role(administrator_role=platform.administrator_role)
         if claims.message_type == DEEP_LINKING_REQUEST and role != INSTRUCTOR:
             raise errors.DeepLinkingForbidden("A deep-linking request from a non-instructor.")
-        outcome = launch_accept(platform=platform, claims=claims, reference=reference)
+        plan = known_launch(platform=platform, claims=claims, reference=reference)
+        with transaction.atomic():
+            nonce_use(
+                issuer=platform.issuer, nonce=validated.nonce, expires_at=validated.expires_at
+            )
+            outcome = launch_accept(
+                platform=platform, claims=claims, reference=reference, plan=plan
+            )
+            accepted = AcceptedLaunch(
+                outcome=outcome, claims=claims, platform=platform, browser_bound=bound
+            )
+            if sign_in is not None:
+                sign_in(accepted)
     except errors.LtiError as exc:
         launch_record_refusal(
-            error=exc,
-            step=LaunchStep.LAUNCH,
-            platform=stored.platform if stored else None,
-            reference=reference,
-            **details,
+            error=exc, step=LaunchStep.LAUNCH, platform=platform, reference=reference, **details
         )
         raise
-    return AcceptedLaunch(outcome=outcome, claims=claims, platform=platform, browser_bound=bound)
+    return accepted
+
+
+_PLATFORMS = ModelColumns(Platform)
+
+
+def platform_fresh(platform_id: int) -> Platform | None:
+    """The registration, read afresh, never from a cache: it is what the launch trusts."""
+    with connection.cursor() as cursor:
+        cursor.execute(_platform_sql(), [platform_id])
+        row = cursor.fetchone()
+    return None if row is None else _PLATFORMS.instance(connection, row)
+
+
+@functools.cache
+def _platform_sql() -> str:
+    table = connection.ops.quote_name(Platform._meta.db_table)
+    return f"SELECT {_PLATFORMS.select(connection, 'p')} FROM {table} p WHERE p.id = %s"
 
 
 def _state_binding(request: HttpRequest, state: str) -> bool:
@@ -305,9 +347,7 @@ def _validator(platform: Platform) -> LaunchValidator:
 
     return LaunchValidator(
         keys=SimulatorKeys() if platform.is_simulator else keyset_cache(),
-        consume_nonce=lambda issuer, nonce, exp: nonce_consume(
-            issuer=issuer, nonce=nonce, expires_at=exp
-        ),
+        consume_nonce=None,  # used in launch_validate's transaction
         leeway=int(setting("LTI_LEEWAY", 60)),
         max_token_bytes=int(setting("LTI_MAX_TOKEN_BYTES", 64 * 1024)),
     )

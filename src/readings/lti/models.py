@@ -165,27 +165,12 @@ class Deployment(TimeStampedModel):
         return self.deployment_id
 
 
-class LaunchState(models.Model):
-    """The server-side half of an OIDC login: what the launch must match, used once.
-
-    Kept on the server (keyed by a hash of the state) so a launch inside an
-    iframe that cannot keep cookies still finds it; see docs/decisions/0010.
-    """
-
-    state_hash = models.CharField(max_length=64, unique=True)
-    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
-    nonce = models.CharField(max_length=100)
-    target_link_uri = models.CharField(max_length=1000)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField(db_index=True)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return self.state_hash[:12]
-
-
 class UsedNonce(models.Model):
-    """A nonce seen in a valid id_token; kept until the token would have expired."""
+    """A nonce seen in a valid id_token; kept until the token would have expired.
+
+    The nonce is derived from the signed login state (services.launch_state_create),
+    so this row is also what makes each login usable once.
+    """
 
     issuer = models.CharField(max_length=255)
     nonce = models.CharField(max_length=255)

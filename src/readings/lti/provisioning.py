@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -20,14 +21,15 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from readings.accounts.models import Role, User
+from readings.accounts.models import Role, RoleAssignment, User
 from readings.accounts.services import user_create
 from readings.core.exceptions import InvalidInput
+from readings.core.rows import ModelColumns, converted, insert
 from readings.courses.models import Course, Enrollment, SearchableId
 from readings.courses.services import course_enroll
 from readings.lti.claims import DEEP_LINKING_REQUEST, LaunchClaims
@@ -57,29 +59,30 @@ class LaunchOutcome:
     record: LaunchRecord
 
 
-def launch_accept(*, platform: Platform, claims: LaunchClaims, reference: str) -> LaunchOutcome:
-    """Provision the person, match and enrol the course, and record the launch.
+@dataclass(frozen=True)
+class LaunchPlan:
+    """Who is launching, with which rights, into which course, and where they land."""
 
-    No transaction around the whole: each step is idempotent and safe against
-    a concurrent launch on its own (see identity_resolve), and a repeat
-    launch only reads until it writes its record, so SQLite's write lock is
-    held for single statements rather than for the whole launch.
+    user: User | None
+    role: str
+    course: Course | None
+    context: ContextLink | None
+    landing: str
+
+
+def launch_accept(
+    *, platform: Platform, claims: LaunchClaims, reference: str, plan: LaunchPlan | None = None
+) -> LaunchOutcome:
+    """Provision what the plan lacks, and record the launch.
+
+    ``plan`` comes from ``known_launch`` when a repeat launch needs no write;
+    otherwise the person is provisioned, the course matched and the enrolment
+    made here. Each provisioning step is idempotent and safe against a
+    concurrent launch on its own (see identity_resolve).
     """
-    if claims.anonymous and platform.anonymous_launch != AnonymousLaunch.PUBLIC:
-        raise AnonymousRefused("The launch has no sub claim and the platform refuses those.")
-    user = None if claims.anonymous else identity_resolve(platform=platform, claims=claims)
-    role = claims.course_role(administrator_role=platform.administrator_role)
-    context = context_resolve(platform=platform, claims=claims)
-    course = context.course if context else None
-    if user is not None and course is not None:
-        enrolment_sync(course=course, user=user, role=role)
-    if claims.message_type == DEEP_LINKING_REQUEST:
-        landing = reverse("lti:deep_linking_pick", args=[reference])
-    else:
-        landing = launch_landing(
-            user=user or AnonymousUser(), claims=claims, course=course, context=context
-        )
-    record = LaunchRecord.objects.create(
+    if plan is None:
+        plan = launch_provision(platform=platform, claims=claims, reference=reference)
+    record = LaunchRecord(
         reference=reference,
         created_at=timezone.now(),
         step=LaunchStep.LAUNCH,
@@ -90,23 +93,136 @@ def launch_accept(*, platform: Platform, claims: LaunchClaims, reference: str) -
         deployment_id=claims.deployment_id[:255],
         message_type=claims.message_type,
         subject=claims.subject[:255],
-        user=user,
-        role=role,
-        context_id=(context.context_id if context else ""),
-        context_label=(context.label if context else ""),
-        course=course,
-        landing=landing[:500],
+        user=plan.user,
+        role=plan.role,
+        context_id=(plan.context.context_id if plan.context else ""),
+        context_label=(plan.context.label if plan.context else ""),
+        course=plan.course,
+        landing=plan.landing[:500],
         deep_linking=_deep_linking_settings(claims),
     )
+    insert(record)
     log.info(
         "LTI launch accepted ref=%s platform=%s user=%s role=%s course=%s",
         reference,
         platform.pk,
-        user.pk if user else "-",
-        role,
-        course.pk if course else "-",
+        plan.user.pk if plan.user else "-",
+        plan.role,
+        plan.course.pk if plan.course else "-",
     )
-    return LaunchOutcome(user=user, role=role, course=course, context=context, record=record)
+    return LaunchOutcome(
+        user=plan.user, role=plan.role, course=plan.course, context=plan.context, record=record
+    )
+
+
+def launch_provision(*, platform: Platform, claims: LaunchClaims, reference: str) -> LaunchPlan:
+    """Provision the person, match and enrol the course: a first or changed launch's writes."""
+    if claims.anonymous and platform.anonymous_launch != AnonymousLaunch.PUBLIC:
+        raise AnonymousRefused("The launch has no sub claim and the platform refuses those.")
+    user = None if claims.anonymous else identity_resolve(platform=platform, claims=claims)
+    role = claims.course_role(administrator_role=platform.administrator_role)
+    context = context_resolve(platform=platform, claims=claims)
+    course = context.course if context else None
+    if user is not None and course is not None:
+        enrolment_sync(course=course, user=user, role=role)
+    landing = _landing(
+        user=user, claims=claims, course=course, context=context, reference=reference
+    )
+    return LaunchPlan(user=user, role=role, course=course, context=context, landing=landing)
+
+
+def _landing(*, user, claims, course, context, reference: str) -> str:
+    if claims.message_type == DEEP_LINKING_REQUEST:
+        return reverse("lti:deep_linking_pick", args=[reference])
+    return launch_landing(
+        user=user or AnonymousUser(), claims=claims, course=course, context=context
+    )
+
+
+def known_launch(*, platform: Platform, claims: LaunchClaims, reference: str) -> LaunchPlan | None:
+    """The plan of a repeat launch that changes nothing, from one query; else None.
+
+    A person whose identity was seen recently through this platform, whose
+    profile has nothing the LMS could fill in, launching from an LMS course
+    already matched, unchanged and enrolled in with this role, needs no write
+    but the launch record. Anything else (None) goes through launch_provision.
+    """
+    if claims.anonymous:
+        return None
+    rows = _known_rows(platform=platform, claims=claims)
+    if not rows:
+        return None
+    row = rows[0]
+    identity_platform, last_launch_at, enrolled_as = row[:3]
+    last_launch_at = converted(
+        LtiIdentity._meta.get_field("last_launch_at"), last_launch_at, connection
+    )
+    user = _USERS.instance(connection, row[_SCALARS : _SCALARS + len(_USERS)])
+    # One row per institution role: the landing's access checks need them (User.role_set).
+    user.__dict__["role_set"] = frozenset(r[3] for r in rows if r[3] is not None)
+    link_values = row[_SCALARS + len(_USERS) :]
+    if (
+        user.institution_id != platform.institution_id
+        or identity_platform != platform.pk
+        or last_launch_at is None
+        or timezone.now() - last_launch_at >= LAST_LAUNCH_RESOLUTION
+        or _blank_profile_fields(user, claims)
+    ):
+        return None
+    role = claims.course_role(administrator_role=platform.administrator_role)
+    link = course = None
+    if claims.context is not None:
+        if link_values[0] is None:
+            return None
+        link = _LINKS.instance(connection, link_values)
+        if link.course_id is None or enrolled_as != role or _context_changes(link, claims):
+            return None
+        course = Course.from_db(
+            connection.alias, ["id", "institution_id"], [link.course_id, platform.institution_id]
+        )
+    landing = _landing(user=user, claims=claims, course=course, context=link, reference=reference)
+    return LaunchPlan(user=user, role=role, course=course, context=link, landing=landing)
+
+
+_USERS = ModelColumns(User)
+_LINKS = ModelColumns(ContextLink)
+_SCALARS = 4  # identity's platform and last launch, enrolment role, institution role
+
+
+def _known_rows(*, platform: Platform, claims: LaunchClaims) -> list[tuple]:
+    context_id = claims.context.id[:255] if claims.context else None
+    with connection.cursor() as cursor:
+        cursor.execute(_known_sql(), [platform.pk, context_id, claims.issuer, claims.subject])
+        return cursor.fetchall()
+
+
+@functools.cache
+def _known_sql() -> str:
+    """One statement for identity, user and roles, LMS course and enrolment (built once)."""
+    quote = connection.ops.quote_name
+    return (
+        "SELECT i.platform_id, i.last_launch_at, e.role, r.role, "
+        f"{_USERS.select(connection, 'u')}, {_LINKS.select(connection, 'c')} "
+        f"FROM {quote(LtiIdentity._meta.db_table)} i "
+        f"JOIN {quote(User._meta.db_table)} u ON u.id = i.user_id "
+        f"LEFT JOIN {quote(RoleAssignment._meta.db_table)} r ON r.user_id = i.user_id "
+        f"LEFT JOIN {quote(ContextLink._meta.db_table)} c "
+        "ON c.platform_id = %s AND c.context_id = %s "
+        f"LEFT JOIN {quote(Enrollment._meta.db_table)} e "
+        "ON e.course_id = c.course_id AND e.user_id = i.user_id "
+        "WHERE i.issuer = %s AND i.subject = %s"
+    )
+
+
+def _context_changes(context: ContextLink, claims: LaunchClaims) -> dict[str, str]:
+    """The LMS course's fields this launch says differently (blank says nothing)."""
+    assert claims.context is not None
+    said = (
+        ("label", claims.context.label[:255]),
+        ("title", claims.context.title[:255]),
+        ("memberships_url", claims.memberships_url[:1000]),
+    )
+    return {field: value for field, value in said if value and getattr(context, field) != value}
 
 
 def enrolment_sync(*, course: Course, user: User, role: str) -> None:
@@ -261,18 +377,18 @@ def _create_user(platform: Platform, claims: LaunchClaims) -> User:
 
 
 def _fill_blank_profile(user: User, claims: LaunchClaims) -> None:
-    first, last = _names(claims)
-    changed = []
-    for field, value in (
-        ("first_name", first),
-        ("last_name", last),
-        ("email", _valid_email(claims.email)),
-    ):
-        if value and not getattr(user, field):
-            setattr(user, field, value)
-            changed.append(field)
+    changed = _blank_profile_fields(user, claims)
+    for field, value in changed.items():
+        setattr(user, field, value)
     if changed:
-        user.save(update_fields=changed)
+        user.save(update_fields=list(changed))
+
+
+def _blank_profile_fields(user: User, claims: LaunchClaims) -> dict[str, str]:
+    """The profile fields the user lacks and this launch supplies."""
+    first, last = _names(claims)
+    offered = (("first_name", first), ("last_name", last), ("email", _valid_email(claims.email)))
+    return {field: value for field, value in offered if value and not getattr(user, field)}
 
 
 def _names(claims: LaunchClaims) -> tuple[str, str]:
@@ -306,15 +422,10 @@ def context_resolve(*, platform: Platform, claims: LaunchClaims) -> ContextLink 
             "memberships_url": claims.memberships_url[:1000],
         },
     )
-    changed = []
-    for field, value in (
-        ("label", claims.context.label[:255]),
-        ("title", claims.context.title[:255]),
-        ("memberships_url", claims.memberships_url[:1000]),
-    ):
-        if value and getattr(context, field) != value:
-            setattr(context, field, value)
-            changed.append(field)
+    changes = _context_changes(context, claims)
+    for field, value in changes.items():
+        setattr(context, field, value)
+    changed = list(changes)
     if context.course_id is None:
         course = course_match(platform=platform, claims=claims)
         if course is not None:

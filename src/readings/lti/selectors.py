@@ -13,7 +13,7 @@ from django.utils import timezone
 from readings.accounts.models import User
 from readings.citations.models import Citation
 from readings.courses.models import Course, EnrollmentRole
-from readings.lists.access import list_access, visible_lists
+from readings.lists.access import course_lists_access, list_access, visible_lists
 from readings.lists.models import ListCourse, ListMember, ReadingList, Section
 from readings.lti.claims import LaunchClaims
 from readings.lti.matching import normalise_code
@@ -65,18 +65,11 @@ LANDING_CANDIDATES = 3
 
 def _visible_course_lists(user: User | AnonymousUser, course: Course) -> list[int]:
     """Up to two ids of the course's lists the user may see (two means "several")."""
-    candidates = list(
-        ReadingList.objects.filter(courses=course)
-        .only("pk", "institution_id", "publication_status", "visibility")
-        .order_by("pk")[: LANDING_CANDIDATES + 1]
-    )
+    candidates = course_lists_access(user, course.pk, limit=LANDING_CANDIDATES + 1)
     if len(candidates) > LANDING_CANDIDATES:
         lists = visible_lists(user, ReadingList.objects.filter(courses=course))
         return list(lists.values_list("pk", flat=True)[:2])
-    visible = [
-        reading_list.pk for reading_list in candidates if list_access(user, reading_list).view
-    ]
-    return visible[:2]
+    return [reading_list.pk for reading_list, access in candidates if access.view][:2]
 
 
 def deep_link_target_url(target: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import logging
@@ -10,20 +11,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from jwcrypto.jwk import JWK
 from pylti1p3.registration import Registration
 
 from readings.core.exceptions import InvalidInput
 from readings.core.models import validate
+from readings.core.rows import insert
 from readings.institutions.models import Institution
-from readings.lti.errors import LtiError, UnknownState
+from readings.lti.errors import LtiError, NonceReplayed, UnknownState
 from readings.lti.models import (
     Deployment,
     LaunchRecord,
     LaunchResult,
-    LaunchState,
     LaunchStep,
     Platform,
     RegisteredVia,
@@ -34,6 +37,8 @@ from readings.lti.models import (
 log = logging.getLogger("readings.lti")
 
 STATE_LIFETIME = datetime.timedelta(minutes=10)
+STATE_SALT = "readings.lti.state"
+NONCE_SALT = "readings.lti.nonce"
 DEFAULT_KEY_GRACE = datetime.timedelta(days=7)
 DEFAULT_LAUNCH_RETENTION_DAYS = 400
 
@@ -144,63 +149,74 @@ def state_hash(state: str) -> str:
     return hashlib.sha256(state.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class LoginState:
+    """What a login promised the launch: the registration, the target, the nonce."""
+
+    platform_id: int
+    target_link_uri: str
+    nonce: str
+
+
 def launch_state_create(*, platform: Platform, target_link_uri: str) -> tuple[str, str]:
-    """Start a login: return (state, nonce); only a hash of the state is stored."""
-    state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    now = timezone.now()
-    LaunchState.objects.create(
-        state_hash=state_hash(state),
-        platform=platform,
-        nonce=nonce,
-        target_link_uri=target_link_uri,
-        created_at=now,
-        expires_at=now + STATE_LIFETIME,
+    """Start a login: return (state, nonce), nothing stored.
+
+    The state is signed with the site's key and names the registration and the
+    target; the nonce is derived from it. Using the nonce once (``nonce_use``)
+    therefore uses the state once, and a login costs no database write.
+    """
+    state = signing.dumps(
+        [platform.pk, target_link_uri, secrets.token_urlsafe(16)], salt=STATE_SALT
     )
-    return state, nonce
+    return state, _state_nonce(state)
 
 
-def launch_state_consume(*, state: str) -> LaunchState:
-    """Use a login state, once: a second launch with it, or a late one, is refused."""
-    now = timezone.now()
-    hashed = state_hash(state)
-    used = LaunchState.objects.filter(
-        state_hash=hashed, used_at__isnull=True, expires_at__gt=now
-    ).update(used_at=now)
-    if used != 1:
-        raise UnknownState("No unused, unexpired login state matches this launch.")
-    # The platform is read afresh here, never from a cache: it is what the launch trusts.
-    return LaunchState.objects.select_related("platform").get(state_hash=hashed)
-
-
-def nonce_consume(*, issuer: str, nonce: str, expires_at: int) -> bool:
-    """Record a nonce as used; False if it already was (a replay)."""
+def launch_state_read(*, state: str) -> LoginState:
+    """The login a launch continues; refused if forged or older than STATE_LIFETIME."""
     try:
-        with transaction.atomic():
-            UsedNonce.objects.create(
-                issuer=issuer,
-                nonce=nonce[:255],
-                expires_at=datetime.datetime.fromtimestamp(expires_at, tz=datetime.UTC)
-                + datetime.timedelta(minutes=5),
-            )
-    except IntegrityError:
-        return False
-    return True
+        platform_id, target, _random = signing.loads(state, salt=STATE_SALT, max_age=STATE_LIFETIME)
+    except signing.SignatureExpired as exc:
+        raise UnknownState("The login this launch continues has expired.") from exc
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise UnknownState("No login started by Readings matches this launch.") from exc
+    return LoginState(platform_id=platform_id, target_link_uri=target, nonce=_state_nonce(state))
+
+
+def _state_nonce(state: str) -> str:
+    digest = salted_hmac(NONCE_SALT, state, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def nonce_use(*, issuer: str, nonce: str, expires_at: int) -> None:
+    """Record a nonce as used, inside the caller's transaction; a second use is refused.
+
+    A concurrent use of the same nonce waits for this transaction and then
+    finds it taken.
+    """
+    used = UsedNonce(issuer=issuer, nonce=nonce[:255], expires_at=_kept_until(expires_at))
+    if not insert(used, unless_taken=True):
+        raise NonceReplayed("This login was already used: the launch was posted twice.")
+
+
+def _kept_until(expires_at: int) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(expires_at, tz=datetime.UTC) + datetime.timedelta(
+        minutes=5
+    )
 
 
 @dataclass(frozen=True)
 class Purged:
     launches: int
     nonces: int
-    states: int
 
 
 def lti_purge(*, retention_days: int | None = None) -> Purged:
-    """Delete launch records past their retention, and nonces and states nobody can use.
+    """Delete launch records past their retention, and nonces nobody can use.
 
     Launch records are the go-live evidence and the help desk's lookup, so they
     are kept ``LTI_LAUNCH_RETENTION_DAYS`` (default 400: a full academic year
     and the start of the next); a nonce only until its token would have
-    expired, a login state a little past its own expiry.
+    expired.
     """
     if retention_days is None:
         retention_days = int(
@@ -213,9 +229,8 @@ def lti_purge(*, retention_days: int | None = None) -> Purged:
         created_at__lt=now - datetime.timedelta(days=retention_days)
     ).delete()
     nonces, _ = UsedNonce.objects.filter(expires_at__lt=now).delete()
-    states, _ = LaunchState.objects.filter(expires_at__lt=now - STATE_LIFETIME).delete()
-    log.info("LTI purge: %s launch records, %s nonces, %s login states", launches, nonces, states)
-    return Purged(launches=launches, nonces=nonces, states=states)
+    log.info("LTI purge: %s launch records, %s nonces", launches, nonces)
+    return Purged(launches=launches, nonces=nonces)
 
 
 # The launch record -------------------------------------------------------------------

@@ -52,7 +52,7 @@ from readings.lti.services import deep_linking_answer, new_reference, tool_key_c
 from readings.lti.tasks import roster_sync_task
 
 SESSION_KEY = "lti"
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "readings.accounts.backends.AccountBackend"
 
 
 @csrf_exempt
@@ -79,7 +79,9 @@ def launch(request: HttpRequest) -> HttpResponse:
     """The platform posts the id_token here; only a fully valid launch signs anyone in."""
     reference = new_reference()
     try:
-        accepted = launch_validate(request, reference)
+        accepted = launch_validate(
+            request, reference, sign_in=lambda accepted: _sign_in_here(request, accepted)
+        )
     except errors.LtiError as exc:
         return _refused(request, exc, reference)
     outcome = accepted.outcome
@@ -89,17 +91,28 @@ def launch(request: HttpRequest) -> HttpResponse:
         transaction.on_commit(lambda: roster_sync_task.enqueue(context_id))
     if outcome.user is None:
         return redirect(landing)  # anonymous launch allowed by the platform: public view only
-    framed = is_framed(request)
-    if not accepted.browser_bound or (framed and not embedding_enabled()):
+    if not _session_possible(request, accepted):
         # No session can live in this frame: continue in a first-party window.
         return _new_window(request, outcome.record)
-    _sign_in(request, accepted)
-    if framed:
+    if is_framed(request):
         request.session[EMBED_SESSION_KEY] = frame_ancestors(accepted.platform)
         landing = reverse("lti:check", args=[handoff_token(outcome.record.reference)])
     response = redirect(landing)
     state_cookie_clear(request, response, request.POST["state"])
     return response
+
+
+def _session_possible(request: HttpRequest, accepted: AcceptedLaunch) -> bool:
+    """False when the browser kept no cookie from the login, or frames may not hold one."""
+    return accepted.browser_bound and not (is_framed(request) and not embedding_enabled())
+
+
+def _sign_in_here(request: HttpRequest, accepted: AcceptedLaunch) -> None:
+    # In the launch's transaction: the session and last_login are written with the launch
+    # record, in one commit (SessionMiddleware then finds the session already saved).
+    if accepted.outcome.user is not None and _session_possible(request, accepted):
+        _sign_in(request, accepted)
+        request.session.save()
 
 
 def _new_window(request: HttpRequest, record: LaunchRecord) -> HttpResponse:

@@ -274,15 +274,17 @@ def check_domain(context: Context) -> Outcome:
 # authentication ------------------------------------------------------------------------
 
 
+# Backends that sign people in with Readings' own passwords: not single sign-on.
+PASSWORD_BACKENDS = frozenset(
+    {"django.contrib.auth.backends.ModelBackend", "readings.accounts.backends.AccountBackend"}
+)
+
+
 def check_authentication(context: Context) -> Outcome:
     users = User.objects.filter(institution=context.institution, is_active=True)
     password_accounts = users.exclude(password="").exclude(password__startswith="!").count()
     platforms = _real_platforms(context.institution).count()
-    backends = [
-        path
-        for path in settings.AUTHENTICATION_BACKENDS
-        if path != "django.contrib.auth.backends.ModelBackend"
-    ]
+    backends = [path for path in settings.AUTHENTICATION_BACKENDS if path not in PASSWORD_BACKENDS]
     methods = []
     if password_accounts:
         methods.append("password")

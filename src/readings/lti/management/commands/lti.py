@@ -71,7 +71,7 @@ class Command(InstitutionCommand):
         sync.add_argument("--context", type=int, help="One LMS course (context link id).")
         purge = sub.add_parser(
             "purge",
-            help="Delete launch records past their retention, and expired nonces and states.",
+            help="Delete launch records past their retention, and expired nonces.",
         )
         purge.add_argument(
             "--retention-days",
@@ -178,8 +178,8 @@ class Command(InstitutionCommand):
         except InvalidInput as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
-            f"Deleted {purged.launches} launch records past their retention, "
-            f"{purged.nonces} expired nonces and {purged.states} expired login states."
+            f"Deleted {purged.launches} launch records past their retention "
+            f"and {purged.nonces} expired nonces."
         )
 
     def _launches(self, options: dict) -> None:
