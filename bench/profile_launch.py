@@ -146,6 +146,7 @@ def _profile(args: argparse.Namespace, platform, lms: str) -> int:
     from django.db import connection
 
     from bench.fixtures import LtiPlatformSpec, lti_launch_data
+    from bench.profile_page import print_profile
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -185,12 +186,7 @@ def _profile(args: argparse.Namespace, platform, lms: str) -> int:
     for _ in range(args.repeat):
         _launch(browser, platform, claims, dict.fromkeys(steps, 0.0))
     profiler.disable()
-    for order in ("cumulative", "tottime"):
-        out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out)
-        stats.strip_dirs().sort_stats(order).print_stats(args.top)
-        print(f"\n== by {order} time, {args.repeat} launches")
-        print(out.getvalue().split("\n\n", 1)[-1].strip())
+    print_profile(profiler, top=args.top, what=f"{args.repeat} launches")
     if args.callers:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).strip_dirs().print_callers(args.callers)

@@ -111,13 +111,18 @@ def _profile(args: argparse.Namespace) -> int:
     for label, function in _PHASES:
         spent = _cumulative(profiler, function) / args.repeat
         print(f"  {label:<34} {spent * 1000:6.1f} ms  {spent / total:4.0%}")
+    print_profile(profiler, top=args.top, what=f"{args.repeat} pages")
+    return 0
+
+
+def print_profile(profiler: cProfile.Profile, *, top: int, what: str) -> None:
+    """The ``top`` functions by cumulative and by own time."""
     for order in ("cumulative", "tottime"):
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
-        stats.strip_dirs().sort_stats(order).print_stats(args.top)
-        print(f"\n== by {order} time, {args.repeat} pages")
+        stats.strip_dirs().sort_stats(order).print_stats(top)
+        print(f"\n== by {order} time, {what}")
         print(out.getvalue().split("\n\n", 1)[-1].strip())
-    return 0
 
 
 if __name__ == "__main__":

@@ -19,27 +19,22 @@ from readings.lti.models import LaunchRecord, Platform, UsedNonce
 pytestmark = pytest.mark.django_db
 
 
-def _row(columns: ModelColumns, pk: int) -> tuple:
-    table = connection.ops.quote_name(columns.model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns.select(connection, 't')} FROM {table} t WHERE t.id = %s", [pk]
-        )
-        return cursor.fetchone()
+def _platform(institution, client_id: str, **fields) -> Platform:
+    return Platform.objects.create(
+        institution=institution,
+        issuer="https://lms.example.edu",
+        client_id=client_id,
+        auth_login_url="https://lms.example.edu/auth",
+        keyset_url="https://lms.example.edu/jwks",
+        **fields,
+    )
 
 
 def test_a_row_becomes_the_instance_the_orm_would_have_built(institution):
-    platform = Platform.objects.create(
-        institution=institution,
-        issuer="https://lms.example.edu",
-        client_id="c1",
-        auth_login_url="https://lms.example.edu/auth",
-        keyset_url="https://lms.example.edu/jwks",
-        trusted_audiences=["other-tool"],
-    )
+    platform = _platform(institution, "c1", trusted_audiences=["other-tool"])
     columns = ModelColumns(Platform)
 
-    built = columns.instance(connection, _row(columns, platform.pk))
+    built = columns.first("t.id = %s", [platform.pk])
 
     by_orm = Platform.objects.get(pk=platform.pk)
     for field in Platform._meta.concrete_fields:
@@ -52,15 +47,9 @@ def test_a_row_becomes_the_instance_the_orm_would_have_built(institution):
 
 def test_an_instance_read_with_some_columns_defers_the_others(institution):
     columns = ModelColumns(Platform, "id", "issuer")
-    platform = Platform.objects.create(
-        institution=institution,
-        issuer="https://lms.example.edu",
-        client_id="c2",
-        auth_login_url="https://lms.example.edu/auth",
-        keyset_url="https://lms.example.edu/jwks",
-    )
+    platform = _platform(institution, "c2")
 
-    built = columns.instance(connection, _row(columns, platform.pk))
+    built = columns.first("t.id = %s", [platform.pk])
 
     assert built.issuer == "https://lms.example.edu"
     assert "client_id" in built.get_deferred_fields()
@@ -152,3 +141,7 @@ def test_a_taken_row_is_skipped_without_spoiling_the_transaction():
         assert insert(nonce(), unless_taken=True) is False
         # On PostgreSQL a failed INSERT would have aborted the transaction; this one is fine.
         assert UsedNonce.objects.filter(nonce="once").count() == 1
+
+
+def test_first_finds_nothing_when_no_row_matches():
+    assert ModelColumns(Platform).first("t.id = %s", [10**9]) is None

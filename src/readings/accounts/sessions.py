@@ -13,7 +13,6 @@ written by hand once rather than built by the ORM each time.
 
 from __future__ import annotations
 
-import functools
 import secrets
 
 from django.contrib.sessions.backends import db
@@ -71,14 +70,13 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> Session | None:
         """The unexpired row of this key, as Django's store reads it; None forgets the key."""
         connection = connections[router.db_for_read(Session)]
-        with connection.cursor() as cursor:
-            now = connection.ops.adapt_datetimefield_value(timezone.now())
-            cursor.execute(_session_sql(connection.vendor), [self.session_key, now])
-            row = cursor.fetchone()
-        if row is None:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        session = _SESSIONS.first(
+            "t.session_key = %s AND t.expire_date > %s", [self.session_key, now]
+        )
+        if session is None:
             self._session_key = None
             return None
-        session = _SESSIONS.instance(connection, row)
         # The reader pass matches the row it re-reads against this, byte for byte.
         self.loaded_data = session.session_data
         return session
@@ -95,13 +93,3 @@ def random_key(length: int) -> str:
     while len(found) < length:
         found += [alphabet[b % 36] for b in secrets.token_bytes(length + 8) if b < 252]
     return "".join(found[:length])
-
-
-@functools.cache
-def _session_sql(vendor: str) -> str:
-    connection = connections[router.db_for_read(Session)]
-    table = connection.ops.quote_name(Session._meta.db_table)
-    return (
-        f"SELECT {_SESSIONS.select(connection, 's')} FROM {table} s "
-        "WHERE s.session_key = %s AND s.expire_date > %s"
-    )

@@ -10,11 +10,13 @@ insert prepares each value as ``save()`` does, so nothing downstream can tell.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import QuerySet
 from django.db.models.signals import post_save, pre_save
 
 
@@ -32,6 +34,7 @@ class ModelColumns:
             raise ValueError(f"{model.__name__} has no column among {attnames}")
         self.attnames = [field.attname for field in self.fields]
         self._converters: dict[str, list[tuple[Any, list]]] = {}
+        self._first_sql: dict[tuple[str, str], str] = {}
 
     def __len__(self) -> int:
         return len(self.fields)
@@ -40,6 +43,19 @@ class ModelColumns:
         """The column list, e.g. ``u."id", u."username"``."""
         quote = connection.ops.quote_name
         return ", ".join(f"{alias}.{quote(field.column)}" for field in self.fields)
+
+    def first(self, where: str, params: Sequence[Any]) -> models.Model | None:
+        """The first row of the model's table (alias ``t``) matching ``where``, or None."""
+        connection = connections[router.db_for_read(self.model)]
+        sql = self._first_sql.get((where, connection.vendor))
+        if sql is None:
+            table = connection.ops.quote_name(self.model._meta.db_table)
+            sql = f"SELECT {self.select(connection, 't')} FROM {table} t WHERE {where}"
+            self._first_sql[where, connection.vendor] = sql
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        return None if row is None else self.instance(connection, row)
 
     def instance(self, connection: BaseDatabaseWrapper, values: Sequence[Any]) -> models.Model:
         """The model instance for this slice of a row, values converted as the ORM does."""
@@ -57,6 +73,35 @@ class ModelColumns:
             found = [_converters(field, connection) for field in self.fields]
             self._converters[connection.vendor] = found
         return found
+
+
+class BuiltQuery:
+    """A queryset built once per database with stand-in ids, then run with each call's ids.
+
+    For queries with subqueries, which Django takes many times longer to build
+    than the database to answer: ``build(using, **stand_ins)`` makes the
+    queryset with ids no row has (negative ones), and each run puts the real
+    ids where those stand in the parameters.
+    """
+
+    def __init__(self, build: Callable[..., QuerySet], **stand_ins: int) -> None:
+        self.build, self.stand_ins = build, stand_ins
+        self._built: dict[str, tuple[str, tuple]] = {}
+
+    def rows(self, using: str, **ids: int | None) -> list[tuple]:
+        sql, params = self._sql(using)
+        real = {self.stand_ins[name]: value for name, value in ids.items()}
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [real.get(p, p) if type(p) is int else p for p in params])
+            return cursor.fetchall()
+
+    def _sql(self, using: str) -> tuple[str, tuple]:
+        if using not in self._built:
+            sql, params = self.build(using, **self.stand_ins).query.sql_with_params()
+            if not all(stand_in in params for stand_in in self.stand_ins.values()):
+                raise AssertionError("a built query no longer takes its ids as parameters")
+            self._built[using] = (sql, tuple(params))
+        return self._built[using]
 
 
 def fits(field: models.Field, value: int, connection: BaseDatabaseWrapper) -> bool:
@@ -129,29 +174,22 @@ def _insert_by_orm(instance: models.Model, *, unless_taken: bool) -> bool:
     return True
 
 
-_inserts: dict[tuple, tuple[str, list[models.Field]]] = {}
-
-
+@functools.cache
 def _insert_sql(
     model: type[models.Model], vendor: str, unless_taken: bool
 ) -> tuple[str, list[models.Field]]:
-    found = _inserts.get((model, vendor, unless_taken))
-    if found is None:
-        connection = connections[router.db_for_write(model)]
-        quote = connection.ops.quote_name
-        meta = model._meta
-        fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
-        columns = ", ".join(quote(f.column) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        # Both PostgreSQL and SQLite (3.24+) skip a conflicting row with this clause.
-        skip = " ON CONFLICT DO NOTHING" if unless_taken else ""
-        found = (
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}){skip} "
-            f"RETURNING {quote(meta.pk.column)}",
-            fields,
-        )
-        _inserts[(model, vendor, unless_taken)] = found
-    return found
+    quote = connections[router.db_for_write(model)].ops.quote_name
+    meta = model._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    # Both PostgreSQL and SQLite (3.24+) skip a conflicting row with this clause.
+    skip = " ON CONFLICT DO NOTHING" if unless_taken else ""
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}){skip} "
+        f"RETURNING {quote(meta.pk.column)}"
+    )
+    return sql, fields
 
 
 def update(instance: models.Model, *attnames: str) -> None:
@@ -173,22 +211,13 @@ def update(instance: models.Model, *attnames: str) -> None:
         cursor.execute(sql, [*values, instance.pk])
 
 
-_updates: dict[tuple, tuple[str, list[models.Field]]] = {}
-
-
+@functools.cache
 def _update_sql(
     model: type[models.Model], attnames: tuple[str, ...], vendor: str
 ) -> tuple[str, list[models.Field]]:
-    found = _updates.get((model, attnames, vendor))
-    if found is None:
-        connection = connections[router.db_for_write(model)]
-        quote = connection.ops.quote_name
-        meta = model._meta
-        fields = [meta.get_field(name) for name in attnames]
-        assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-        found = (
-            f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s",
-            fields,
-        )
-        _updates[(model, attnames, vendor)] = found
-    return found
+    quote = connections[router.db_for_write(model)].ops.quote_name
+    meta = model._meta
+    fields = [meta.get_field(name) for name in attnames]
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    return sql, fields

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -20,7 +21,7 @@ from django.utils.translation import gettext
 
 from readings.accounts.models import Role, User
 from readings.core.exceptions import Forbidden, NotFound
-from readings.core.rows import ModelColumns, fits
+from readings.core.rows import BuiltQuery, ModelColumns, fits
 from readings.courses.models import Course, EnrollmentRole
 from readings.institutions.models import Institution
 from readings.lists.models import (
@@ -87,9 +88,16 @@ def access_list_by_id(
     return reading_list, access
 
 
+# Ids no row has (they are negative), standing for the user, the list and the course
+# in the queries built once (BuiltQuery).
+_STAND_INS = {"user": -917_000_001, "reading_list": -917_000_002}
+_FACTS = ("member_role", "teaches", "enrolled")
+# The columns of a course's lists that list_access reads, before their facts.
+_COURSE_LIST_COLUMNS = ("id", "institution_id", "publication_status", "visibility")
+
+
 _LISTS = ModelColumns(ReadingList)
 _INSTITUTIONS = ModelColumns(Institution)
-_built_list_queries: dict[str, tuple[str, tuple]] = {}
 
 
 def _list_and_facts(user: AnyUser, list_id: int) -> tuple[ReadingList, _UserFacts] | None:
@@ -97,13 +105,10 @@ def _list_and_facts(user: AnyUser, list_id: int) -> tuple[ReadingList, _UserFact
     connection = connections[router.db_for_read(ReadingList)]
     if not fits(ReadingList._meta.pk, list_id, connection):
         return None  # an id from the address that no row can have
-    sql, params = _list_query(connection.alias)
-    ids = {_STAND_IN_USER: user.pk or 0, _STAND_IN_LIST: list_id}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ids.get(p, p) if isinstance(p, int) else p for p in params])
-        row = cursor.fetchone()
-    if row is None:
+    rows = _LIST_QUERY.rows(connection.alias, user=user.pk or 0, reading_list=list_id)
+    if not rows:
         return None
+    row = rows[0]
     lists, institutions = len(_LISTS), len(_LISTS) + len(_INSTITUTIONS)
     reading_list = _LISTS.instance(connection, row[:lists])
     institution = _INSTITUTIONS.instance(connection, row[lists:institutions])
@@ -111,26 +116,25 @@ def _list_and_facts(user: AnyUser, list_id: int) -> tuple[ReadingList, _UserFact
     return reading_list, _UserFacts(user, reading_list, answers=tuple(row[institutions:]))
 
 
-def _list_query(using: str) -> tuple[str, tuple]:
-    """``select_related("institution")`` with the facts, built once with stand-in ids.
+def _list_with_facts(using: str, *, user: int, reading_list: int) -> QuerySet:
+    """``select_related("institution")`` with the facts, the columns in a known order.
 
     The list's and institution's columns come first, in the models' order, then
     the facts: what ``_list_and_facts`` reads back by position.
     """
-    if using not in _built_list_queries:
-        columns = [
-            *(field.attname for field in _LISTS.fields),
-            *(f"institution__{field.attname}" for field in _INSTITUTIONS.fields),
-        ]
-        lists = ReadingList.objects.using(using).filter(pk=_STAND_IN_LIST)
-        query = _with_facts(lists, User(pk=_STAND_IN_USER)).values_list(*columns, *_FACTS)
-        query = query.order_by()
-        if list(query.query.values_select) != columns or list(query.query.annotation_select)[
-            -len(_FACTS) :
-        ] != list(_FACTS):
-            raise AssertionError("the list query no longer selects its columns in order")
-        _built_list_queries[using] = _built(query, _STAND_IN_USER, _STAND_IN_LIST)
-    return _built_list_queries[using]
+    columns = [
+        *(field.attname for field in _LISTS.fields),
+        *(f"institution__{field.attname}" for field in _INSTITUTIONS.fields),
+    ]
+    lists = ReadingList.objects.using(using).filter(pk=reading_list)
+    query = _with_facts(lists, User(pk=user)).values_list(*columns, *_FACTS).order_by()
+    selected = list(query.query.values_select), list(query.query.annotation_select)
+    if selected[0] != columns or selected[1][-len(_FACTS) :] != list(_FACTS):
+        raise AssertionError("the list query no longer selects its columns in order")
+    return query
+
+
+_LIST_QUERY = BuiltQuery(_list_with_facts, **_STAND_INS)
 
 
 def visible_lists(user: AnyUser, queryset: QuerySet[ReadingList] | None = None) -> QuerySet:
@@ -196,22 +200,10 @@ class _UserFacts:
     def _answer(self) -> tuple:
         if self._answers is None:
             using = self.reading_list._state.db or DEFAULT_DB_ALIAS
-            sql, params = _facts_query(using)
-            ids = {_STAND_IN_USER: self.user.pk, _STAND_IN_LIST: self.reading_list.pk}
-            with connections[using].cursor() as cursor:
-                cursor.execute(sql, [ids.get(p, p) if isinstance(p, int) else p for p in params])
-                self._answers = cursor.fetchone()
+            (self._answers,) = _FACTS_QUERY.rows(
+                using, user=self.user.pk, reading_list=self.reading_list.pk
+            )
         return self._answers
-
-
-# Ids no row has (they are negative), standing for the user and the list (or course)
-# in the built queries.
-_STAND_IN_USER, _STAND_IN_LIST, _STAND_IN_COURSE = -917_000_001, -917_000_002, -917_000_003
-_built_facts_queries: dict[str, tuple[str, tuple]] = {}
-_built_course_queries: dict[str, tuple[str, tuple]] = {}
-_FACTS = ("member_role", "teaches", "enrolled")
-# The columns of a course's lists that list_access reads, before their facts.
-_COURSE_LIST_COLUMNS = ("id", "institution_id", "publication_status", "visibility")
 
 
 def _with_facts(lists: QuerySet[ReadingList], user: User) -> QuerySet[ReadingList]:
@@ -224,33 +216,25 @@ def _with_facts(lists: QuerySet[ReadingList], user: User) -> QuerySet[ReadingLis
     )
 
 
-def _built(queryset: QuerySet, *stand_ins: int) -> tuple[str, tuple]:
-    sql, params = queryset.query.sql_with_params()
-    if not all(stand_in in params for stand_in in stand_ins):
-        raise AssertionError("a list access query no longer takes its ids as parameters")
-    return sql, tuple(params)
+def _facts_of_one_list(using: str, *, user: int, reading_list: int) -> QuerySet:
+    lists = ReadingList.objects.using(using).filter(pk=reading_list)
+    return _with_facts(lists, User(pk=user)).values_list(*_FACTS).order_by()
 
 
-def _facts_query(using: str) -> tuple[str, tuple]:
-    """The SQL of the facts query for this database, with the stand-in ids among its params."""
-    if using not in _built_facts_queries:
-        lists = ReadingList.objects.using(using).filter(pk=_STAND_IN_LIST)
-        query = _with_facts(lists, User(pk=_STAND_IN_USER)).values_list(*_FACTS).order_by()
-        _built_facts_queries[using] = _built(query, _STAND_IN_USER, _STAND_IN_LIST)
-    return _built_facts_queries[using]
+_FACTS_QUERY = BuiltQuery(_facts_of_one_list, **_STAND_INS)
 
 
-def _course_lists_query(using: str, limit: int) -> tuple[str, tuple]:
-    key = f"{using}:{limit}"
-    if key not in _built_course_queries:
-        lists = ReadingList.objects.using(using).filter(listcourse__course_id=_STAND_IN_COURSE)
-        query = (
-            _with_facts(lists, User(pk=_STAND_IN_USER))
+@functools.cache
+def _course_lists_query(limit: int) -> BuiltQuery:
+    def build(using: str, *, user: int, course: int) -> QuerySet:
+        lists = ReadingList.objects.using(using).filter(listcourse__course_id=course)
+        return (
+            _with_facts(lists, User(pk=user))
             .values_list(*_COURSE_LIST_COLUMNS, *_FACTS)
             .order_by("pk")[:limit]
         )
-        _built_course_queries[key] = _built(query, _STAND_IN_USER, _STAND_IN_COURSE)
-    return _built_course_queries[key]
+
+    return BuiltQuery(build, user=_STAND_INS["user"], course=-917_000_003)
 
 
 def course_lists_access(
@@ -262,14 +246,10 @@ def course_lists_access(
     user's ties to every list asked together with the lists themselves.
     """
     using = DEFAULT_DB_ALIAS
-    sql, params = _course_lists_query(using, limit)
-    ids = {_STAND_IN_USER: user.pk or 0, _STAND_IN_COURSE: course_id}
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, [ids.get(p, p) if isinstance(p, int) else p for p in params])
-        rows = cursor.fetchall()
+    rows = _course_lists_query(limit).rows(using, user=user.pk or 0, course=course_id)
+    columns = len(_COURSE_LIST_COLUMNS)
     found = []
     for row in rows:
-        columns = len(_COURSE_LIST_COLUMNS)
         reading_list = ReadingList.from_db(using, _COURSE_LIST_COLUMNS, row[:columns])
         facts = _UserFacts(user, reading_list, answers=tuple(row[columns:]))
         found.append((reading_list, list_access(user, reading_list, facts=facts)))

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
@@ -320,16 +320,7 @@ _PLATFORMS = ModelColumns(Platform)
 
 def platform_fresh(platform_id: int) -> Platform | None:
     """The registration, read afresh, never from a cache: it is what the launch trusts."""
-    with connection.cursor() as cursor:
-        cursor.execute(_platform_sql(), [platform_id])
-        row = cursor.fetchone()
-    return None if row is None else _PLATFORMS.instance(connection, row)
-
-
-@functools.cache
-def _platform_sql() -> str:
-    table = connection.ops.quote_name(Platform._meta.db_table)
-    return f"SELECT {_PLATFORMS.select(connection, 'p')} FROM {table} p WHERE p.id = %s"
+    return _PLATFORMS.first("t.id = %s", [platform_id])
 
 
 def _state_binding(request: HttpRequest, state: str) -> bool:
