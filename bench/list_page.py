@@ -121,8 +121,10 @@ class ServerCpu:
     costs the server hardly does, so it shows a change in the code even then.
     """
 
-    def __init__(self, group: int, marks: tuple[str, ...]) -> None:
-        self.group, self.marks = {group}, tuple(m.encode() for m in marks)
+    def __init__(self, group: int | None, marks: tuple[str, ...]) -> None:
+        # No group: the database backends alone, to tell their share apart.
+        self.group = {group} if group is not None else set()
+        self.marks = tuple(m.encode() for m in marks)
         self.start = machine._ticks_of(self.group, self.marks)
 
     def ms_per_request(self, requests: int) -> float:

@@ -447,9 +447,12 @@ def run(args: argparse.Namespace) -> Result:
         cpu = time.process_time()
         with machine.OtherWork(groups, db.process_marks) as other:
             server_cpu = ServerCpu(server.pid, db.process_marks)
+            database_cpu = ServerCpu(None, db.process_marks)
             tally, elapsed = drive(platform, port=port, list_path=path, clients=args.clients,
                                    seconds=load.duration, limit=args.launches)  # fmt: skip
-            launch_cpu = server_cpu.ms_per_request(len(tally.launches) + len(tally.failures))
+            requests = len(tally.launches) + len(tally.failures)
+            launch_cpu = server_cpu.ms_per_request(requests)
+            launch_db_cpu = database_cpu.ms_per_request(requests)
         driver_cpu = time.process_time() - cpu
         if tally.failures or not tally.launches:
             raise BenchError(
@@ -474,7 +477,8 @@ def run(args: argparse.Namespace) -> Result:
         for name in ("login", "launch", "page")
     )
     print(
-        f"server CPU {launch_cpu:.1f} ms a launch, {page_cpu:.1f} ms a list page "
+        f"server CPU {launch_cpu:.1f} ms a launch ({launch_db_cpu:.1f} ms of it in the "
+        f"database server), {page_cpu:.1f} ms a list page "
         f"(so about {launch_cpu - page_cpu:.1f} ms for the login and the launch post); "
         f"p50 by request: {steps}",
         file=sys.stderr,

@@ -43,7 +43,7 @@ def test_postgres_url_gets_a_connect_timeout_and_persistent_connections(environ,
 
     config = env.database(tmp_path)
 
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "readings.core.postgres"
     assert (config["USER"], config["PASSWORD"]) == ("app", "p@ss")
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 6543, "readings")
     assert config["OPTIONS"]["connect_timeout"] == env.POSTGRES_CONNECT_TIMEOUT

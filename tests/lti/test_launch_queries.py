@@ -27,14 +27,17 @@ from readings.lti.models import ContextLink, Deployment, LtiIdentity, Platform
 
 # Statements that only manage transactions are not queries of their own.
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
-WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.I)
+# Anywhere in a statement: on PostgreSQL a launch's writes are the parts of one WITH.
+WRITE = re.compile(r'\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.I)
 
 # None: the registration is remembered from the first launch and the state is signed.
 LOGIN_QUERIES = 0
 # The registration; the identity, person, roles, LMS course and enrolment together;
 # the course's lists and the person's ties to the one they land on; then the nonce,
-# the launch record, last_login and the new session.
-LAUNCH_QUERIES = 8
+# the launch record, last_login and the new session: on PostgreSQL one statement
+# (rows.writes_together), on SQLite four.
+LAUNCH_READS = 3
+LAUNCH_WRITE_STATEMENTS = {"postgresql": 1, "sqlite": 4}
 LAUNCH_WRITES = {
     "lti_usednonce",  # the nonce, used once: so is the login
     "lti_launchrecord",  # the evidence
@@ -48,7 +51,7 @@ def _queries(captured: CaptureQueriesContext) -> list[str]:
 
 
 def _written_tables(queries: list[str]) -> set[str]:
-    return {m.group(1) for m in map(WRITE.match, queries) if m}
+    return {table for query in queries for table in WRITE.findall(query)}
 
 
 @pytest.fixture
@@ -70,7 +73,8 @@ def test_a_repeat_launch_makes_a_bounded_number_of_queries(lms, known_person, re
     assert response["Location"] == f"/lists/{reading_list.pk}/"
     login_sql, launch_sql = _queries(login_queries), _queries(launch_queries)
     assert len(login_sql) <= LOGIN_QUERIES, "\n".join(login_sql)
-    assert len(launch_sql) <= LAUNCH_QUERIES, "\n".join(launch_sql)
+    most = LAUNCH_READS + LAUNCH_WRITE_STATEMENTS[connection.vendor]
+    assert len(launch_sql) <= most, "\n".join(launch_sql)
     assert _written_tables(launch_sql) <= LAUNCH_WRITES, "\n".join(launch_sql)
 
 
@@ -88,8 +92,10 @@ def test_a_launch_writes_its_new_session_once(lms, known_person):
     """Inserted in the launch's transaction; the response's save then finds nothing to do."""
     statements = _launch_again(lms)
 
-    session_writes = [q for q in statements if WRITE.match(q) and "django_session" in q]
-    assert len(session_writes) == 1 and session_writes[0].startswith("INSERT"), session_writes
+    session_writes = [
+        m.group(0) for q in statements for m in WRITE.finditer(q) if m.group(1) == "django_session"
+    ]
+    assert session_writes == ['INSERT INTO "django_session"'], statements
 
 
 def test_a_repeat_launch_rewrites_nothing_that_did_not_change(lms, known_person):

@@ -32,6 +32,7 @@ _DJANGO_POSTGRES_OPTIONS = {
 # An unreachable host otherwise hangs for the operating system's TCP timeout.
 POSTGRES_CONNECT_TIMEOUT = 5
 SQLITE_CONN_MAX_AGE = 600
+POSTGRES_ENGINE = "readings.core.postgres"
 # Runs of a statement on a connection before psycopg prepares it (see _prepared_statements).
 POSTGRES_PREPARE_THRESHOLD = 5
 
@@ -146,6 +147,8 @@ def _postgres_from_url(url: str, parts: SplitResult) -> dict[str, Any]:
             "DATABASE_URL cannot be read; percent-encode special characters in the user "
             f"name and password (e.g. '@' as %40) and use {_URL_FORMS}."
         ) from exc
+    # Django's backend, with a health check that asks the socket, not the server.
+    config["ENGINE"] = POSTGRES_ENGINE
     options = config.setdefault("OPTIONS", {})
     if not config.get("NAME") and "service" not in options:
         raise ConfigurationError(

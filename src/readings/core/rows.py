@@ -11,7 +11,9 @@ insert prepares each value as ``save()`` does, so nothing downstream can tell.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connections, models, router, transaction
@@ -128,16 +130,25 @@ def _convert(value: Any, column: Any, converters: list, connection: BaseDatabase
     return value
 
 
-def insert(instance: models.Model, *, unless_taken: bool = False) -> bool:
+def insert(
+    instance: models.Model,
+    *,
+    unless_taken: bool = False,
+    taken: Exception | None = None,
+) -> bool:
     """Insert a new instance as ``save(force_insert=True)`` would, by a statement built once.
 
     Each field's value is prepared as the ORM prepares it (``pre_save``, then
     ``get_db_prep_save``) and the new primary key is read back. With
     ``unless_taken``, a row that would break a unique constraint is not
     inserted and False is returned, with no error and no savepoint: the
-    caller's transaction stays usable. A model with save signals, or a
-    database that cannot return the key, goes through the ORM instead, so no
-    receiver is ever skipped.
+    caller's transaction stays usable; with ``taken``, that error is raised
+    instead. A model with save signals, or a database that cannot return the
+    key, goes through the ORM instead, so no receiver is ever skipped.
+
+    Inside ``writes_together`` the statement waits for the others and the key
+    is filled in when they are written; a taken row then fails them all
+    (``taken``, or IntegrityError), so ``unless_taken`` cannot skip it.
     """
     model = type(instance)
     connection = connections[router.db_for_write(model)]
@@ -146,30 +157,43 @@ def insert(instance: models.Model, *, unless_taken: bool = False) -> bool:
         or post_save.has_listeners(model)
         or not connection.features.can_return_columns_from_insert
     ):
-        return _insert_by_orm(instance, unless_taken=unless_taken)
-    sql, fields = _insert_sql(model, connection.vendor, unless_taken)
+        return _insert_by_orm(instance, unless_taken=unless_taken, taken=taken)
+    skip = unless_taken or taken is not None
+    batch = _open_batch(connection)
+    sql, fields = _insert_sql(model, connection.vendor, skip and batch is None)
     values = [
         field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
     ]
+    if batch is not None:
+        batch.add(sql, values, inserted=instance, taken=taken)
+        return True
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
     if row is None:  # ON CONFLICT DO NOTHING inserted nothing
+        if taken is not None:
+            raise taken
         return False
-    instance.pk = row[0]
-    instance._state.adding = False
-    instance._state.db = connection.alias
+    _inserted(instance, row[0], connection)
     return True
 
 
-def _insert_by_orm(instance: models.Model, *, unless_taken: bool) -> bool:
-    if not unless_taken:
+def _inserted(instance: models.Model, pk: Any, connection: BaseDatabaseWrapper) -> None:
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
+def _insert_by_orm(instance: models.Model, *, unless_taken: bool, taken: Exception | None) -> bool:
+    if not unless_taken and taken is None:
         instance.save(force_insert=True)
         return True
     try:
         with transaction.atomic(using=router.db_for_write(type(instance))):
             instance.save(force_insert=True)
-    except IntegrityError:
+    except IntegrityError as exc:
+        if taken is not None:
+            raise taken from exc
         return False
     return True
 
@@ -207,6 +231,13 @@ def update(instance: models.Model, *attnames: str) -> None:
     values = [
         field.get_db_prep_save(field.pre_save(instance, False), connection) for field in fields
     ]
+    batch = _open_batch(connection)
+    if batch is not None:
+        if instance.pk is None:
+            # Inserted in this batch: on PostgreSQL the update would not see the row.
+            raise ValueError("an update in writes_together of a row not yet written")
+        batch.add(sql, [*values, instance.pk])
+        return
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, instance.pk])
 
@@ -221,3 +252,129 @@ def _update_sql(
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
     return sql, fields
+
+
+# Writes together ------------------------------------------------------------------
+
+
+@dataclass
+class _Statement:
+    sql: str
+    params: list[Any]
+    inserted: models.Model | None = None
+    taken: Exception | None = None
+
+
+@dataclass
+class _Batch:
+    statements: list[_Statement] = field(default_factory=list)
+
+    def add(
+        self,
+        sql: str,
+        params: list[Any],
+        *,
+        inserted: models.Model | None = None,
+        taken: Exception | None = None,
+    ) -> None:
+        self.statements.append(_Statement(sql, params, inserted, taken))
+
+
+_BATCH_ATTRIBUTE = "_readings_write_batch"
+
+
+def _open_batch(connection: BaseDatabaseWrapper) -> _Batch | None:
+    return getattr(connection, _BATCH_ATTRIBUTE, None)
+
+
+@contextmanager
+def writes_together(using: str = "default") -> Iterator[None]:
+    """A transaction whose ``insert`` and ``update`` statements are sent together at its end.
+
+    On an LTI launch, a handful of small writes (the nonce, the launch record,
+    the last sign-in, the session) each cost a round trip to PostgreSQL plus
+    BEGIN and COMMIT, and the round trips cost more than the writes. Here they
+    wait until the block ends and go as one statement (PostgreSQL runs a
+    statement's data-modifying WITH parts all or none), so a launch's writes
+    are one round trip; when nothing else was sent in the transaction, that
+    statement is the transaction. SQLite, in the same process, runs them one
+    by one in the block's transaction.
+
+    The statements must not depend on one another (one statement sees the
+    database as it was before all of them); an update of a row inserted in
+    the same block is refused. Anything else written in the block (the ORM)
+    joins the transaction as usual. A failure applies nothing.
+    """
+    connection = connections[using]
+    if _open_batch(connection) is not None:
+        yield  # already inside one: these writes join it
+        return
+    owns_transaction = not connection.in_atomic_block
+    with transaction.atomic(using=using):
+        batch = _Batch()
+        setattr(connection, _BATCH_ATTRIBUTE, batch)
+        try:
+            yield
+        finally:
+            delattr(connection, _BATCH_ATTRIBUTE)
+        # Last in the transaction: nothing may run between these writes and the commit.
+        if batch.statements:
+            _write(connection, batch.statements, alone=owns_transaction)
+
+
+def _write(connection: BaseDatabaseWrapper, statements: list[_Statement], *, alone: bool) -> None:
+    if connection.vendor != "postgresql":
+        for statement in statements:
+            _write_one(connection, statement)
+        return
+    from psycopg.pq import TransactionStatus
+
+    sql, params = _together_sql(statements)
+    connection.ensure_connection()
+    raw = connection.connection
+    # Nothing sent yet in this transaction: the one statement needs no BEGIN and COMMIT.
+    alone = alone and raw is not None and raw.info.transaction_status == TransactionStatus.IDLE
+    try:
+        if alone:
+            raw.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                keys = cursor.fetchone()
+        finally:
+            if alone:
+                raw.autocommit = False
+    except IntegrityError as exc:
+        _raise_taken(exc, statements)
+        raise
+    inserted = [s for s in statements if s.inserted is not None]
+    for statement, key in zip(inserted, keys[: len(inserted)], strict=True):
+        _inserted(statement.inserted, key, connection)
+
+
+def _write_one(connection: BaseDatabaseWrapper, statement: _Statement) -> None:
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(statement.sql, statement.params)
+        except IntegrityError as exc:
+            if statement.taken is not None:
+                raise statement.taken from exc
+            raise
+        if statement.inserted is not None:
+            _inserted(statement.inserted, cursor.fetchone()[0], connection)
+
+
+def _together_sql(statements: list[_Statement]) -> tuple[str, list[Any]]:
+    parts = ", ".join(f"w{i} AS ({s.sql})" for i, s in enumerate(statements))
+    keys = [f"(SELECT * FROM w{i})" for i, s in enumerate(statements) if s.inserted is not None]
+    params = [param for statement in statements for param in statement.params]
+    return f"WITH {parts} SELECT {', '.join(keys) or '1'}", params
+
+
+def _raise_taken(exc: IntegrityError, statements: list[_Statement]) -> None:
+    """Raise the ``taken`` error of the insert whose table refused a duplicate, if it has one."""
+    table = getattr(getattr(exc.__cause__, "diag", None), "table_name", None)
+    for statement in statements:
+        inserted = statement.inserted
+        if statement.taken is not None and inserted and inserted._meta.db_table == table:
+            raise statement.taken from exc

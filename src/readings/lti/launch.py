@@ -22,12 +22,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
 
-from readings.core.rows import ModelColumns
+from readings.core.rows import ModelColumns, writes_together
 from readings.lti import errors
 from readings.lti.claims import DEEP_LINKING_REQUEST, INSTRUCTOR, LaunchClaims
 from readings.lti.configuration import base_url
@@ -257,7 +256,8 @@ def launch_validate(
     (and so the login), provisions what a first launch needs, records the
     launch and runs ``sign_in``. A replay, or a failure anywhere, leaves no
     trace but the refusal record, and SQLite's write lock is held only for the
-    writes.
+    writes. A repeat launch's writes (nonce, record, last sign-in, session)
+    reach PostgreSQL as one statement (``writes_together``).
     """
     platform: Platform | None = None
     details: dict[str, str] = {}
@@ -295,7 +295,7 @@ def launch_validate(
         if claims.message_type == DEEP_LINKING_REQUEST and role != INSTRUCTOR:
             raise errors.DeepLinkingForbidden("A deep-linking request from a non-instructor.")
         plan = known_launch(platform=platform, claims=claims, reference=reference)
-        with transaction.atomic():
+        with writes_together():
             nonce_use(
                 issuer=platform.issuer, nonce=validated.nonce, expires_at=validated.expires_at
             )

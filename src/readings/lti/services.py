@@ -191,11 +191,11 @@ def nonce_use(*, issuer: str, nonce: str, expires_at: int) -> None:
     """Record a nonce as used, inside the caller's transaction; a second use is refused.
 
     A concurrent use of the same nonce waits for this transaction and then
-    finds it taken.
+    finds it taken. Inside ``writes_together`` the refusal comes when the
+    writes are sent, and none of them is applied.
     """
     used = UsedNonce(issuer=issuer, nonce=nonce[:255], expires_at=_kept_until(expires_at))
-    if not insert(used, unless_taken=True):
-        raise NonceReplayed("This login was already used: the launch was posted twice.")
+    insert(used, taken=NonceReplayed("This login was already used: the launch was posted twice."))
 
 
 def _kept_until(expires_at: int) -> datetime.datetime:
