@@ -52,6 +52,8 @@ NAME = "lti_launch"
 # As readings serve starts by default: a launch waits on the database between its steps,
 # so two workers a core keep both cores busy (the list page, all CPU, uses one a core).
 SERVE_WORKERS = max(2, (os.cpu_count() or 1) * 2)
+# Enough for 10 s at twice the target rate; preparing them takes a few seconds.
+POOL = 6000
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 # The course and student bench.fixtures.list_page_data makes: the launch names them.
@@ -79,6 +81,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--launches", type=int, default=20_000, help="stop after this many launches (20000)"
+    )
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=POOL,
+        help=f"signed tokens prepared before the measurement ({POOL}; the run ends when they "
+        "are used up); 0 signs each token during its launch, on the same cores",
     )
     databases.add_argument(parser)
     Load.add_arguments(parser)
@@ -207,27 +216,59 @@ class LaunchError(Exception):
     pass
 
 
-def launch_once(conn: RawConnection, platform: BenchPlatform, *, port: int,
-                claims: dict[str, Any], list_path: str, tally: Tally) -> None:  # fmt: skip
-    """One launch as browser and LMS: login, signed post, the list page. Raises LaunchError."""
+@dataclass(frozen=True)
+class SignedLogin:
+    """A login made before the measurement, with the id_token the LMS signed for its nonce."""
+
+    path: str  # the launch URL's path, from the redirect to the LMS
+    state: str
+    cookies: dict[str, str]  # what the login set in the browser: the state cookie
+    token: str
+
+
+def login_once(conn: RawConnection, platform: BenchPlatform, *, port: int) -> tuple[str, dict]:
+    """The login initiation GET; the redirect's query and the cookies it set. Raises LaunchError."""
     target = f"http://127.0.0.1:{port}/lti/launch/"
-    started = time.perf_counter()
     status, headers, _ = _request(conn, "GET", "/lti/login/?" + platform.login_query(target))
-    tally.step("login", started)
     if status != 302:
         raise LaunchError(f"login answered {status}")
-    query = parse_qs(urlsplit(headers.get("location", "")).query)
-    state, nonce = query["state"][0], query["nonce"][0]
-    jar = dict(headers["set-cookie"])  # the browser's cookies for Readings, from here on
+    return parse_qs(urlsplit(headers.get("location", "")).query), headers["set-cookie"]
+
+
+def signed_login(conn: RawConnection, platform: BenchPlatform, *, port: int,
+                 claims: dict[str, Any], tally: Tally) -> SignedLogin:  # fmt: skip
+    query, cookies = login_once(conn, platform, port=port)
     signing = time.perf_counter()
-    token = platform.sign(claims, nonce)
+    token = platform.sign(claims, query["nonce"][0])
     tally.signing.append(time.perf_counter() - signing)
-    form = urlencode({"id_token": token, "state": state})
+    path = query["redirect_uri"][0].removeprefix(f"http://127.0.0.1:{port}")
+    return SignedLogin(path=path, state=query["state"][0], cookies=cookies, token=token)
+
+
+def launch_once(conn: RawConnection, platform: BenchPlatform, *, port: int,
+                claims: dict[str, Any], list_path: str, tally: Tally,
+                signed: SignedLogin | None = None) -> None:  # fmt: skip
+    """One launch as browser and LMS: login, signed post, the list page. Raises LaunchError.
+
+    With ``signed`` (from the prepared pool) the login is made all the same, and
+    the post carries the token signed beforehand for an earlier login of the
+    same browser: its state is as unused and unexpired as the new one, and the
+    signature, which the LMS makes on its own machine, is not made here.
+    """
+    started = time.perf_counter()
+    if signed is None:
+        signed = signed_login(conn, platform, port=port, claims=claims, tally=tally)
+        jar = dict(signed.cookies)  # the browser's cookies for Readings, from here on
+    else:
+        _query, cookies = login_once(conn, platform, port=port)
+        jar = {**signed.cookies, **cookies}  # both logins' state cookies, as a browser keeps
+    tally.step("login", started)
+    form = urlencode({"id_token": signed.token, "state": signed.state})
     posted = time.perf_counter()
     status, headers, body = _request(
         conn,
         "POST",
-        query["redirect_uri"][0].removeprefix(f"http://127.0.0.1:{port}"),
+        signed.path,
         body=form,
         headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": _cookies(jar)},
     )
@@ -354,8 +395,13 @@ def _cookies(jar: dict[str, str]) -> str:
 
 
 def drive(platform: BenchPlatform, *, port: int, list_path: str, clients: int,
-          seconds: float, limit: int) -> tuple[Tally, float]:  # fmt: skip
-    """Launch from ``clients`` threads until ``seconds`` pass or ``limit`` launches are done."""
+          seconds: float, limit: int,
+          pool: list[SignedLogin] | None = None) -> tuple[Tally, float]:  # fmt: skip
+    """Launch from ``clients`` threads until ``seconds`` pass or ``limit`` launches are done.
+
+    With a ``pool`` of signed logins each launch takes one, and the run also
+    ends when the pool is used up.
+    """
     claims = platform.claims(f"http://127.0.0.1:{port}/lti/launch/")
     tally = Tally()
     lock = threading.Lock()
@@ -368,12 +414,13 @@ def drive(platform: BenchPlatform, *, port: int, list_path: str, clients: int,
         try:
             while time.perf_counter() < deadline:
                 with lock:
-                    if count[0] >= limit:
+                    if count[0] >= limit or (pool is not None and not pool):
                         break
                     count[0] += 1
+                    signed = pool.pop() if pool is not None else None
                 try:
                     launch_once(conn, platform, port=port, claims=claims,
-                                list_path=list_path, tally=mine)  # fmt: skip
+                                list_path=list_path, tally=mine, signed=signed)  # fmt: skip
                 except (LaunchError, OSError, EOFError, ValueError, KeyError) as exc:
                     mine.failures.append(str(exc))
                     conn.close()
@@ -389,6 +436,36 @@ def drive(platform: BenchPlatform, *, port: int, list_path: str, clients: int,
     for thread in threads:
         thread.join(seconds + 60)
     return tally, time.perf_counter() - started
+
+
+def prepare_pool(platform: BenchPlatform, *, port: int, clients: int,
+                 size: int) -> tuple[list[SignedLogin], Tally]:  # fmt: skip
+    """``size`` logins made now, each with the id_token the LMS signs for it."""
+    claims = platform.claims(f"http://127.0.0.1:{port}/lti/launch/")
+    pool: list[SignedLogin] = []
+    tally = Tally()
+    lock = threading.Lock()
+
+    def worker(count: int) -> None:
+        conn, mine, made = RawConnection(port), Tally(), []
+        try:
+            for _ in range(count):
+                made.append(signed_login(conn, platform, port=port, claims=claims, tally=mine))
+        finally:
+            conn.close()
+            with lock:
+                pool.extend(made)
+                tally.add(mine)
+
+    shares = [size // clients + (i < size % clients) for i in range(clients)]
+    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in shares]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(600)
+    if len(pool) != size:
+        raise BenchError(f"only {len(pool)} of {size} logins for the token pool succeeded")
+    return pool, tally
 
 
 def _worker_kind(threads: int) -> str:
@@ -442,6 +519,11 @@ def run(args: argparse.Namespace) -> Result:
                         seconds=max(load.warmup, 1), limit=args.launches)  # fmt: skip
         if warm.failures:
             raise BenchError(f"launches failed in the warm-up: {warm.failures[0]}")
+        pool, signing = None, warm
+        if args.pool > 0:
+            print(f"preparing {args.pool:,} signed logins …", file=sys.stderr)
+            pool, signing = prepare_pool(platform, port=port, clients=args.clients,
+                                         size=args.pool)  # fmt: skip
         _quiet(args.wait_quiet)
         print(f"launching for {load.duration:g} s …", file=sys.stderr)
         cpu = time.process_time()
@@ -449,7 +531,8 @@ def run(args: argparse.Namespace) -> Result:
             server_cpu = ServerCpu(server.pid, db.process_marks)
             database_cpu = ServerCpu(None, db.process_marks)
             tally, elapsed = drive(platform, port=port, list_path=path, clients=args.clients,
-                                   seconds=load.duration, limit=args.launches)  # fmt: skip
+                                   seconds=load.duration, limit=args.launches,
+                                   pool=pool)  # fmt: skip
             requests = len(tally.launches) + len(tally.failures)
             launch_cpu = server_cpu.ms_per_request(requests)
             launch_db_cpu = database_cpu.ms_per_request(requests)
@@ -470,7 +553,9 @@ def run(args: argparse.Namespace) -> Result:
     rate = len(tally.launches) / elapsed
     p50 = percentile(tally.launches, 0.50) * 1000
     p99 = percentile(tally.launches, 0.99) * 1000
-    sign_ms = statistics.median(tally.signing) * 1000
+    sign_ms = statistics.median(signing.signing) * 1000
+    if pool is not None and not pool:
+        print(f"the pool ran out after {elapsed:.1f} s", file=sys.stderr)
     driver_ms = driver_cpu / len(tally.launches) * 1000
     steps = ", ".join(
         f"{name} {ms(statistics.median(tally.steps[name]) * 1000)}"
@@ -497,8 +582,17 @@ def run(args: argparse.Namespace) -> Result:
             f"gunicorn {args.workers} {_worker_kind(args.worker_threads)}; "
             f"driver {args.clients} threads, "
             f"{load.duration:g} s, 3 requests to Readings a launch (p50 {steps}); server CPU "
-            f"{launch_cpu:.1f} ms a launch, {page_cpu:.1f} ms a list page; RS256 signing in "
-            f"the driver {sign_ms:.1f} ms a launch (p50, inside the launch time); the driver's "
+            f"{launch_cpu:.1f} ms a launch ({launch_db_cpu:.1f} ms of it the database "
+            f"server's), {page_cpu:.1f} ms a list page; "
+            + (
+                f"tokens signed beforehand (a pool of {args.pool:,} logins with their "
+                f"id_tokens, RS256 {sign_ms:.1f} ms each; each launch still makes its own "
+                "login request)"
+                if pool is not None
+                else f"RS256 signing in the driver {sign_ms:.1f} ms a launch (p50, inside the "
+                "launch time)"
+            )
+            + "; the driver's "
             f"whole CPU {driver_ms:.1f} ms a launch ({driver_cpu / elapsed:.0%} of a core); "
             f"list page {load.describe()}"
             + (f"; other work took {busy:.0%} of the CPU" if busy > BUSY else "")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from readings.accounts.models import Session
 from readings.accounts.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def _key_lookups(queries: CaptureQueriesContext) -> list[str]:
     return [
         q["sql"]
         for q in queries.captured_queries
-        if q["sql"].startswith('SELECT 1 AS "a" FROM "django_session"')
+        if q["sql"].startswith('SELECT 1 AS "a" FROM "accounts_session"')
     ]
 
 
@@ -57,7 +57,7 @@ def _session_writes(queries: CaptureQueriesContext) -> list[str]:
         q["sql"]
         for q in queries.captured_queries
         if q["sql"].split()[0].upper() in ("INSERT", "UPDATE", "DELETE")
-        and "django_session" in q["sql"]
+        and "accounts_session" in q["sql"]
     ]
 
 
@@ -103,3 +103,127 @@ def test_new_keys_use_the_whole_alphabet_evenly():
     assert set(counts) == set(VALID_KEY_CHARS)
     expected = 320_000 / 36
     assert all(abs(count - expected) < 0.06 * expected for count in counts.values()), counts
+
+
+def test_a_signed_in_session_row_names_its_person(client, make_user):
+    user = make_user("named")
+    client.force_login(user)
+
+    session = Session.objects.get(session_key=client.cookies["sessionid"].value)
+
+    assert session.user_id == user.pk
+    assert SessionStore().create_model_instance({}).user_id is None
+
+
+def test_a_signed_in_request_reads_the_session_and_the_person_in_one_query(client, make_user):
+    from readings.accounts.models import Role
+
+    user = make_user("one-query", roles=[Role.INSTRUCTOR])
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code in (200, 302)
+    reads = [q["sql"] for q in queries.captured_queries]
+    assert "accounts_session" in reads[0] and "accounts_user" in reads[0]
+    assert not [sql for sql in reads[1:] if sql.startswith("SELECT r.role")], reads
+
+
+@pytest.fixture
+def in_a_request():
+    """As between Django's request_started and request_finished, for direct store use."""
+    from readings.accounts.backends import read_along_begin, read_along_forget
+
+    read_along_begin()
+    yield
+    read_along_forget()
+
+
+def _signed_in_store(user) -> SessionStore:
+    store = SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store.create()
+    return store
+
+
+def test_the_person_read_along_serves_only_that_person(make_user, in_a_request):
+    from readings.accounts.backends import AccountBackend
+
+    reader, other = make_user("reader-along"), make_user("someone-else")
+    store = _signed_in_store(reader)
+
+    SessionStore(store.session_key).load()
+    found = AccountBackend().get_user(other.pk)
+
+    assert found.pk == other.pk and found.username == "someone-else"
+    SessionStore(store.session_key).load()
+    with CaptureQueriesContext(connection) as queries:
+        assert AccountBackend().get_user(reader.pk).username == "reader-along"
+    assert len(queries) == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert AccountBackend().get_user(reader.pk).pk == reader.pk  # taken once only
+    assert len(queries) == 1
+
+
+def test_nothing_read_along_outside_a_request_is_handed_over(make_user):
+    from readings.accounts.backends import AccountBackend
+
+    reader = make_user("outside")
+    store = _signed_in_store(reader)
+    SessionStore(store.session_key).load()
+    type(reader).objects.filter(pk=reader.pk).update(first_name="Changed since")
+
+    assert AccountBackend().get_user(reader.pk).first_name == "Changed since"
+
+
+def test_a_person_read_along_is_still_refused_when_inactive(make_user, in_a_request):
+    from readings.accounts.backends import AccountBackend
+
+    user = make_user("inactive-along")
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    store = _signed_in_store(user)
+
+    SessionStore(store.session_key).load()
+
+    assert AccountBackend().get_user(user.pk) is None
+
+
+def test_deleting_a_person_ends_their_sessions(client, make_user):
+    user = make_user("leaver")
+    client.force_login(user)
+
+    user.delete()
+
+    assert not Session.objects.filter(session_key=client.cookies["sessionid"].value).exists()
+
+
+def test_sessions_from_before_carry_over_with_their_person(make_user):
+    """The migration that gave sessions a person column keeps everyone signed in."""
+    import datetime
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.contrib.sessions.models import Session as DjangoSession
+    from django.utils import timezone
+
+    migration = importlib.import_module("readings.accounts.migrations.0002_session_with_user")
+    user = make_user("carried")
+    soon = timezone.now() + datetime.timedelta(days=1)
+    encode = DjangoStore().encode
+    DjangoSession.objects.create(
+        session_key="k" * 32, session_data=encode({"_auth_user_id": str(user.pk)}), expire_date=soon
+    )
+    DjangoSession.objects.create(
+        session_key="a" * 32, session_data=encode({"anonymous": True}), expire_date=soon
+    )
+    DjangoSession.objects.create(
+        session_key="e" * 32,
+        session_data=encode({"_auth_user_id": str(user.pk)}),
+        expire_date=timezone.now() - datetime.timedelta(days=1),
+    )
+
+    migration.sessions_carry_over(apps, None)
+
+    carried = dict(Session.objects.values_list("session_key", "user_id"))
+    assert carried == {"k" * 32: user.pk, "a" * 32: None}
+    assert SessionStore("k" * 32).load()["_auth_user_id"] == str(user.pk)

@@ -32,16 +32,16 @@ WRITE = re.compile(r'\b(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.I)
 
 # None: the registration is remembered from the first launch and the state is signed.
 LOGIN_QUERIES = 0
-# The registration; the identity, person, roles, LMS course and enrolment together;
+# The registration with the identity, person, roles, LMS course and enrolment;
 # the course's lists and the person's ties to the one they land on; then the nonce,
 # the launch record, last_login and the new session: on PostgreSQL one statement
 # (rows.writes_together), on SQLite four.
-LAUNCH_READS = 3
+LAUNCH_READS = 2
 LAUNCH_WRITE_STATEMENTS = {"postgresql": 1, "sqlite": 4}
 LAUNCH_WRITES = {
     "lti_usednonce",  # the nonce, used once: so is the login
     "lti_launchrecord",  # the evidence
-    "django_session",  # the fresh session, inserted once
+    "accounts_session",  # the fresh session, inserted once
     "accounts_user",  # last_login, by django.contrib.auth
 }
 
@@ -92,10 +92,9 @@ def test_a_launch_writes_its_new_session_once(lms, known_person):
     """Inserted in the launch's transaction; the response's save then finds nothing to do."""
     statements = _launch_again(lms)
 
-    session_writes = [
-        m.group(0) for q in statements for m in WRITE.finditer(q) if m.group(1) == "django_session"
-    ]
-    assert session_writes == ['INSERT INTO "django_session"'], statements
+    writes = [m for q in statements for m in WRITE.finditer(q)]
+    session_writes = [m.group(0) for m in writes if m.group(1) == "accounts_session"]
+    assert session_writes == ['INSERT INTO "accounts_session"'], statements
 
 
 def test_a_repeat_launch_rewrites_nothing_that_did_not_change(lms, known_person):
@@ -232,3 +231,22 @@ def test_a_registration_deleted_in_another_process_refuses_the_launch_without_an
     assert_refused(refused, client, "lti.login_unknown_platform", status=400)
     monkeypatch.setattr(lti_launch, "LOGIN_REGISTRATION_MAX_AGE", 0.0)
     assert_refused(_login(client, lms), client, "lti.login_unknown_platform", status=400)
+
+
+def test_what_was_read_for_another_person_is_not_used_for_this_one(lms, known_person):
+    """The read before verification is keyed by what the token said; other claims read afresh."""
+    from readings.lti.claims import parse_claims
+    from readings.lti.provisioning import known_launch, launch_read
+
+    platform = lms.registration
+    claims = parse_claims(lms.payload("n", sub="regular"), client_id=lms.client_id)
+    context_id = claims.context.id
+    nobody = launch_read(
+        platform_id=platform.pk, issuer=lms.issuer, subject="someone-else", context_id=context_id
+    )
+    assert nobody.platform.pk == platform.pk and nobody.rows == []
+
+    plan = known_launch(platform=platform, claims=claims, reference="R", read=nobody)
+
+    identity = LtiIdentity.objects.get(issuer=lms.issuer, subject="regular")
+    assert plan is not None and plan.user.pk == identity.user_id

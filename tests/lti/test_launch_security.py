@@ -7,12 +7,12 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.core import signing
 from django.test import Client
 
 from lti.helpers import assert_refused, assert_signed_in
 from lti.platform import DEEP_LINKING_URL, LAUNCH_URL, PlatformKey, unused_port_url
+from readings.accounts.models import Session
 from readings.lti.launch import STATE_COOKIE_PREFIX
 from readings.lti.models import LaunchRecord, UsedNonce
 from readings.lti.services import state_hash

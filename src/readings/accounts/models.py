@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -79,3 +80,26 @@ class RoleAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+
+class Session(AbstractBaseSession):
+    """Django's database session, with the signed-in person's id in a column of its own.
+
+    Every signed-in request reads the session and then the person; with the
+    id beside the data, both come from one query (``accounts.sessions``). The
+    data stays the source of truth: the column only lets the person be read
+    along, and a person deleted takes their sessions along.
+    """
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from readings.accounts.sessions import SessionStore
+
+        return SessionStore

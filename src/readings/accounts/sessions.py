@@ -7,26 +7,42 @@ then tries another), and on sign-in it inserts the new key at once, empty,
 only to update the same row with the signed-in data when the response goes
 out. Here the new key is made when the response saves the session: one insert.
 
-Every request of a signed-in person reads the session, so that read is
-written by hand once rather than built by the ORM each time.
+Every request of a signed-in person reads the session and then the person,
+so the session row (``accounts.Session``) keeps the person's id beside the
+data and one statement, written once, reads the session with the person and
+their roles; the authentication backend takes that person instead of
+reading them again.
 """
 
 from __future__ import annotations
 
+import functools
 import secrets
+from typing import Any
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
-from django.contrib.sessions.models import Session
 from django.db import connections, router
 from django.utils import timezone
 
+from readings.accounts.backends import person_select, read_along_keep, user_from_rows
+from readings.accounts.models import Session, User
 from readings.core.rows import ModelColumns, insert
 
-_SESSIONS = ModelColumns(Session)
+_SESSIONS = ModelColumns(Session, "session_key", "session_data", "expire_date", "user_id")
 
 
 class SessionStore(db.SessionStore):
+    @classmethod
+    def get_model_class(cls) -> type[Session]:
+        return Session
+
+    def create_model_instance(self, data: dict[str, Any]) -> Session:
+        session = super().create_model_instance(data)
+        session.user_id = _user_id(data.get(SESSION_KEY))
+        return session
+
     def _get_new_session_key(self) -> str:
         # 32 characters of 36 (165 bits); create() retries if the insert meets a taken key.
         return random_key(32)
@@ -68,18 +84,44 @@ class SessionStore(db.SessionStore):
             self.delete(old_key)
 
     def _get_session_from_db(self) -> Session | None:
-        """The unexpired row of this key, as Django's store reads it; None forgets the key."""
+        """The unexpired row of this key, as Django's store reads it; None forgets the key.
+
+        The person it is signed in as, with their roles, comes in the same query
+        and is handed to the authentication backend (``read_along_keep``).
+        """
         connection = connections[router.db_for_read(Session)]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        session = _SESSIONS.first(
-            "t.session_key = %s AND t.expire_date > %s", [self.session_key, now]
-        )
-        if session is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_session_sql(connection.vendor), [self.session_key, now])
+            rows = cursor.fetchall()
+        if not rows:
             self._session_key = None
+            read_along_keep(None)
             return None
+        session = _SESSIONS.instance(connection, rows[0][: len(_SESSIONS)])
+        person = [row[len(_SESSIONS) :] for row in rows]
+        read_along_keep(user_from_rows(connection, person) if person[0][1] is not None else None)
         # The reader pass matches the row it re-reads against this, byte for byte.
         self.loaded_data = session.session_data
         return session
+
+
+def _user_id(value: object) -> int | None:
+    # The data is the truth; the column only lets the person be read along.
+    return int(value) if isinstance(value, str | int) and str(value).isdigit() else None
+
+
+@functools.cache
+def _session_sql(vendor: str) -> str:
+    connection = connections[router.db_for_read(Session)]
+    quote = connection.ops.quote_name
+    person, roles = person_select(connection)
+    return (
+        f"SELECT {_SESSIONS.select(connection, 's')}, {person} "
+        f"FROM {quote(Session._meta.db_table)} s "
+        f"LEFT JOIN {quote(User._meta.db_table)} u ON u.id = s.user_id {roles} "
+        "WHERE s.session_key = %s AND s.expire_date > %s"
+    )
 
 
 def random_key(length: int) -> str:

@@ -118,6 +118,18 @@ def converted(field: models.Field, value: Any, connection: BaseDatabaseWrapper) 
     return _convert(value, column, converters, connection)
 
 
+def converter(field: models.Field, connection: BaseDatabaseWrapper) -> Callable[[Any], Any]:
+    """``converted`` for one field and database, worked out once: for values read often."""
+    column, converters = _converters(field, connection)
+    if not converters:
+        return _unchanged
+    return lambda value: _convert(value, column, converters, connection)
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
 def _converters(field: models.Field, connection: BaseDatabaseWrapper) -> tuple[Any, list]:
     # What the SQL compiler applies to a selected column: the backend's, then the field's.
     column = field.get_col(field.model._meta.db_table)

@@ -21,10 +21,10 @@ it after **one** query that re-reads them:
 What that query does not cover — a student's enrolment or roles changing — can
 lag by at most ``READINGS_READER_PASS_SECONDS`` (15 s by default; 0 turns the
 fast path off): after that a pass is re-earned through the full request. The
-facts a pass keeps are read *after* Django rendered the page that earns it and
-must equal those the view read *before* rendering (the list, institution,
-session and user rows as the view loaded them), so a pass is never newer than
-its page: a change made meanwhile fails the match and earns no pass.
+facts a pass keeps are those the view read *before* rendering (the list,
+institution, session and user rows as it loaded them), so a pass is never
+newer than its page: a change made meanwhile no longer matches on the next
+visit, which goes through Django.
 
 A pass is only ever earned by a 200 response that set no cookie and carried
 the shared reader page (``response.reader_page``, set by ``lists.views``), so
@@ -51,7 +51,7 @@ from django.http import HttpResponse
 from django.http.cookie import parse_cookie
 from django.utils import timezone
 
-from readings.core.rows import converted
+from readings.core.rows import converter
 from readings.lists.page_cache import SharedPage, local_page
 
 DEFAULT_PASS_SECONDS = 15
@@ -160,7 +160,6 @@ USER_FIELDS = (
     "is_active", "password", "username", "first_name", "last_name",
     "is_staff", "is_superuser", "institution_id",
 )  # fmt: skip
-_LIST_FACTS = 5  # version, created_at, institution updated_at and time zone, session data
 
 
 def list_facts(reading_list: Any) -> tuple:
@@ -192,16 +191,17 @@ def read_facts(probe: Probe, user_id: int | None) -> tuple | None:
 
 @functools.cache
 def _facts_sql() -> str:
-    from django.contrib.sessions.models import Session
+    from importlib import import_module
 
     from readings.accounts.models import User
     from readings.institutions.models import Institution
     from readings.lists.models import ReadingList
 
+    sessions = import_module(settings.SESSION_ENGINE).SessionStore.get_model_class()
     return _FACTS_SQL.format(
         lists=ReadingList._meta.db_table,
         institutions=Institution._meta.db_table,
-        sessions=Session._meta.db_table,
+        sessions=sessions._meta.db_table,
         users=User._meta.db_table,
         user_columns=", ".join(f"u.{field}" for field in USER_FIELDS),
     )
@@ -223,24 +223,21 @@ WHERE l.id = %s
 def remember(probe: Probe, session_data: str | None, response: HttpResponse) -> None:
     """Keep a pass for this response if it is the shared reader page.
 
-    The facts are read once, now, and must be those the view built the page
-    from: the list and institution as it read them (``ReaderPage.list_facts``),
-    the session row as it was loaded (``session_data``, byte for byte) and the
-    reader's row (``ReaderPage.user_facts``). So a pass never outlives a change
-    it did not see: anything changed while the page was built fails the match.
+    The facts kept are those the view built the page from, all read before
+    the page: the list and institution (``ReaderPage.list_facts``), the
+    session row as it was loaded (``session_data``, byte for byte) and the
+    reader's row (``ReaderPage.user_facts``). A change made since any of them
+    was read differs from what ``serve`` reads next, so the pass never
+    outlives a change it did not see; it costs no query of its own.
     """
     page: ReaderPage | None = getattr(response, "reader_page", None)
     if page is None or response.status_code != 200 or page.list_id != probe.list_id:
         return
     if not _only_renews_csrf(probe, response):
         return
-    after = read_facts(probe, page.user_id)
-    if after is None or _as_read(after) != (*page.list_facts, session_data):
-        return
-    if page.user_id is not None and tuple(after[_LIST_FACTS:]) != page.user_facts:
-        return
+    user = page.user_facts if page.user_id is not None else (None,) * len(USER_FIELDS)
     entry = _Pass(
-        facts=after,
+        facts=(*page.list_facts, session_data, *user),
         user_id=page.user_id,
         time_zone=page.time_zone,
         today=page.today,
@@ -262,18 +259,30 @@ def remember(probe: Probe, session_data: str | None, response: HttpResponse) -> 
 
 
 def _as_read(facts: tuple) -> tuple:
-    """The list, institution and session facts as the ORM gives them (aware datetimes)."""
-    from readings.institutions.models import Institution
-    from readings.lists.models import ReadingList
+    """Facts as ``read_facts`` gives them, made what the view read: aware datetimes.
 
-    version, created_at, updated_at, time_zone, session_data = facts[:_LIST_FACTS]
-    return (
-        version,
-        converted(ReadingList._meta.get_field("created_at"), created_at, connection),
-        converted(Institution._meta.get_field("updated_at"), updated_at, connection),
-        time_zone,
-        session_data,
-    )
+    The other columns compare equal as they come (SQLite's 0 and 1 equal False
+    and True).
+    """
+    created, updated = _datetime_converters()
+    return (facts[0], created(facts[1]), updated(facts[2]), *facts[3:])
+
+
+def _datetime_converters() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+    # Made with the connection proxy: each call converts with the calling thread's own.
+    found = _converters.get(connection.vendor)
+    if found is None:
+        from readings.institutions.models import Institution
+        from readings.lists.models import ReadingList
+
+        found = _converters[connection.vendor] = (
+            converter(ReadingList._meta.get_field("created_at"), connection),
+            converter(Institution._meta.get_field("updated_at"), connection),
+        )
+    return found
+
+
+_converters: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {}
 
 
 def _only_renews_csrf(probe: Probe, response: HttpResponse) -> bool:
@@ -309,7 +318,7 @@ def serve(
         # A broken connection: let Django's request cycle reconnect and answer.
         connection.close()
         return None
-    if facts != entry.facts:
+    if facts is None or _as_read(facts) != entry.facts:
         _forget(probe.key)
         return None
     start_response(entry.status, entry.headers)

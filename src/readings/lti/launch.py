@@ -26,14 +26,14 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
 
-from readings.core.rows import ModelColumns, writes_together
+from readings.core.rows import writes_together
 from readings.lti import errors
-from readings.lti.claims import DEEP_LINKING_REQUEST, INSTRUCTOR, LaunchClaims
+from readings.lti.claims import CONTEXT, DEEP_LINKING_REQUEST, INSTRUCTOR, LaunchClaims
 from readings.lti.configuration import base_url
 from readings.lti.keyset import KeySetCache, http_fetcher
 from readings.lti.middleware import PartitionedMorsel
 from readings.lti.models import Deployment, LaunchStep, Platform
-from readings.lti.provisioning import LaunchOutcome, known_launch, launch_accept
+from readings.lti.provisioning import LaunchOutcome, known_launch, launch_accept, launch_read
 from readings.lti.services import (
     launch_record_refusal,
     launch_state_create,
@@ -41,7 +41,13 @@ from readings.lti.services import (
     nonce_use,
     state_hash,
 )
-from readings.lti.validation import ExpectedLaunch, LaunchValidator, PlatformTrust
+from readings.lti.validation import (
+    DEFAULT_MAX_TOKEN_BYTES,
+    ExpectedLaunch,
+    LaunchValidator,
+    PlatformTrust,
+    decode_unverified,
+)
 
 STATE_COOKIE_PREFIX = "lti-state-"
 HANDOFF_SALT = "readings.lti.handoff"
@@ -272,7 +278,8 @@ def launch_validate(
         bound = _state_binding(request, state)
         if not bound and setting("LTI_COOKIELESS_LAUNCH", "new_window") == "refuse":
             raise errors.StateNotBound("The browser did not send the state cookie.")
-        platform = platform_fresh(login.platform_id)
+        read = launch_read(platform_id=login.platform_id, **_unverified_person(id_token))
+        platform = read.platform
         if platform is None or not platform.is_active:
             raise errors.LoginUnknownPlatform("The registration this login used is switched off.")
         validated = _validator(platform).validate(
@@ -294,7 +301,7 @@ def launch_validate(
         role = claims.course_role(administrator_role=platform.administrator_role)
         if claims.message_type == DEEP_LINKING_REQUEST and role != INSTRUCTOR:
             raise errors.DeepLinkingForbidden("A deep-linking request from a non-instructor.")
-        plan = known_launch(platform=platform, claims=claims, reference=reference)
+        plan = known_launch(platform=platform, claims=claims, reference=reference, read=read)
         with writes_together():
             nonce_use(
                 issuer=platform.issuer, nonce=validated.nonce, expires_at=validated.expires_at
@@ -315,12 +322,28 @@ def launch_validate(
     return accepted
 
 
-_PLATFORMS = ModelColumns(Platform)
+def _unverified_person(id_token: str) -> dict[str, str | None]:
+    """Who the token says launches from which LMS course, to read them with the registration.
 
-
-def platform_fresh(platform_id: int) -> Platform | None:
-    """The registration, read afresh, never from a cache: it is what the launch trusts."""
-    return _PLATFORMS.first("t.id = %s", [platform_id])
+    Nothing here is trusted: known_launch uses what was read only if the verified
+    claims say the same. A token that cannot be read finds nobody; the validator
+    then says what is wrong with it.
+    """
+    nobody: dict[str, str | None] = {"issuer": "", "subject": "", "context_id": None}
+    if len(id_token) > _max_token_bytes():
+        return nobody
+    try:
+        payload = decode_unverified(id_token)[1]
+    except errors.LtiError:
+        return nobody
+    context = payload.get(CONTEXT)
+    context_id = context.get("id") if isinstance(context, dict) else None
+    person = (payload.get("iss"), payload.get("sub"), context_id)
+    if not all(isinstance(value, str) for value in person[:2]) or not isinstance(
+        context_id, str | None
+    ):
+        return nobody
+    return dict(zip(nobody, person, strict=True))
 
 
 def _state_binding(request: HttpRequest, state: str) -> bool:
@@ -340,8 +363,12 @@ def _validator(platform: Platform) -> LaunchValidator:
         keys=SimulatorKeys() if platform.is_simulator else keyset_cache(),
         consume_nonce=None,  # used in launch_validate's transaction
         leeway=int(setting("LTI_LEEWAY", 60)),
-        max_token_bytes=int(setting("LTI_MAX_TOKEN_BYTES", 64 * 1024)),
+        max_token_bytes=_max_token_bytes(),
     )
+
+
+def _max_token_bytes() -> int:
+    return int(setting("LTI_MAX_TOKEN_BYTES", DEFAULT_MAX_TOKEN_BYTES))
 
 
 def platform_trust(platform: Platform) -> PlatformTrust:

@@ -139,17 +139,64 @@ def _landing(*, user, claims, course, context, reference: str) -> str:
     )
 
 
-def known_launch(*, platform: Platform, claims: LaunchClaims, reference: str) -> LaunchPlan | None:
+@dataclass(frozen=True)
+class LaunchRead:
+    """A launch's registration, read with what is known of the person the token names.
+
+    Read before the token is verified, from what it says unverified: nothing
+    here is acted on unless the verified claims name the same person and LMS
+    course (``known_launch`` checks).
+    """
+
+    platform: Platform | None
+    issuer: str
+    subject: str
+    context_id: str | None
+    # The known person's rows, as _known_rows gives them; empty when nobody is known.
+    rows: list[tuple]
+
+
+def launch_read(
+    *, platform_id: int, issuer: str, subject: str, context_id: str | None
+) -> LaunchRead:
+    """The registration, read afresh (the launch trusts it), and the person, in one query."""
+    context_id = context_id[:255] if context_id is not None else None
+    with connection.cursor() as cursor:
+        cursor.execute(_read_sql(), [issuer, subject, context_id, platform_id])
+        found = cursor.fetchall()
+    if not found:
+        return LaunchRead(None, issuer, subject, context_id, [])
+    platform = _PLATFORMS.instance(connection, found[0][: len(_PLATFORMS)])
+    rows = [row[len(_PLATFORMS) :] for row in found if row[len(_PLATFORMS)] is not None]
+    return LaunchRead(platform, issuer, subject, context_id, rows)
+
+
+def known_launch(
+    *,
+    platform: Platform,
+    claims: LaunchClaims,
+    reference: str,
+    read: LaunchRead | None = None,
+) -> LaunchPlan | None:
     """The plan of a repeat launch that changes nothing, from one query; else None.
 
     A person whose identity was seen recently through this platform, whose
     profile has nothing the LMS could fill in, launching from an LMS course
     already matched, unchanged and enrolled in with this role, needs no write
     but the launch record. Anything else (None) goes through launch_provision.
+    ``read`` saves the query when it was read for this very person and course.
     """
     if claims.anonymous:
         return None
-    rows = _known_rows(platform=platform, claims=claims)
+    context_id = claims.context.id[:255] if claims.context else None
+    if read is not None and (read.issuer, read.subject, read.context_id) == (
+        claims.issuer,
+        claims.subject,
+        context_id,
+    ):
+        rows = read.rows
+    else:
+        rows = _known_rows(platform=platform, claims=claims)
     if not rows:
         return None
     row = rows[0]
@@ -186,6 +233,7 @@ def known_launch(*, platform: Platform, claims: LaunchClaims, reference: str) ->
 
 _USERS = ModelColumns(User)
 _LINKS = ModelColumns(ContextLink)
+_PLATFORMS = ModelColumns(Platform)
 _SCALARS = 4  # identity's platform and last launch, enrolment role, institution role
 
 
@@ -211,6 +259,25 @@ def _known_sql() -> str:
         f"LEFT JOIN {quote(Enrollment._meta.db_table)} e "
         "ON e.course_id = c.course_id AND e.user_id = i.user_id "
         "WHERE i.issuer = %s AND i.subject = %s"
+    )
+
+
+@functools.cache
+def _read_sql() -> str:
+    """The registration, and the person as in _known_sql, outer-joined (built once)."""
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT {_PLATFORMS.select(connection, 't')}, i.platform_id, i.last_launch_at, "
+        f"e.role, r.role, {_USERS.select(connection, 'u')}, {_LINKS.select(connection, 'c')} "
+        f"FROM {quote(Platform._meta.db_table)} t "
+        f"LEFT JOIN {quote(LtiIdentity._meta.db_table)} i ON i.issuer = %s AND i.subject = %s "
+        f"LEFT JOIN {quote(User._meta.db_table)} u ON u.id = i.user_id "
+        f"LEFT JOIN {quote(RoleAssignment._meta.db_table)} r ON r.user_id = i.user_id "
+        f"LEFT JOIN {quote(ContextLink._meta.db_table)} c "
+        "ON c.platform_id = t.id AND c.context_id = %s "
+        f"LEFT JOIN {quote(Enrollment._meta.db_table)} e "
+        "ON e.course_id = c.course_id AND e.user_id = i.user_id "
+        "WHERE t.id = %s"
     )
 
 
