@@ -6,9 +6,14 @@ LMS registered: its own RSA key, its key set served by this process on
 a browser and an LMS would: the login initiation GET, the state and nonce read
 from the redirect to the LMS, an id_token signed for that nonce, the form post
 to the launch URL with the state cookie, and the list page the launch lands
-on. The claims are prepared once; only the nonce, the times and the RS256
-signature are made per launch (the nonce is Readings', so the signature cannot
-be made earlier), and the driver reports that signing cost separately. In the
+on. The claims are prepared once. As the issue asks, the tokens come from a
+prepared pool (``--pool``): before the measurement the driver makes that many
+logins and signs an id_token for each one's nonce (the nonce is Readings', so a
+token needs its login); each measured launch still makes its own login request,
+then posts a pooled token with its login's state and cookie, so the server does
+all of a launch's work while the RS256 signature, which the LMS makes on its
+own machine, is not made on these two cores. ``--pool 0`` signs each token
+inside its launch instead, and that cost is reported either way. In the
 same run wrk loads the plain list page with the student's session. The server's
 CPU (workers and database backends) per launch and per list page is reported
 beside, as is each request's p50: on a shared machine those move with the

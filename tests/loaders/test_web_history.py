@@ -101,8 +101,9 @@ def test_the_history_page_runs_the_same_queries_however_many_loads(
     with CaptureQueriesContext(connection) as queries:
         librarian_client.get(reverse("loaders:history"))
 
-    # session, user with roles, institution, count, the page of loads (who joined, flag in it)
-    assert len(queries.captured_queries) == 5, [q["sql"] for q in queries.captured_queries]
+    # the session with the user and roles, institution, count, the page of loads (who
+    # joined, flag in it)
+    assert len(queries.captured_queries) == 4, [q["sql"] for q in queries.captured_queries]
 
 
 def test_the_page_of_a_waiting_load_says_the_same_file_was_applied_before(

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from readings.accounts.forms import UserAdminChangeForm
-from readings.accounts.models import RoleAssignment, User
+from readings.accounts.models import RoleAssignment, Session, User
 
 
 class RoleInline(admin.TabularInline):
@@ -32,3 +32,21 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_filter = ("role",)
     search_fields = ("user__username", "user__primary_id")
     raw_id_fields = ("user",)
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    """Who is signed in, until when; deleting a session signs that browser out."""
+
+    list_display = ("user", "expire_date")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email")
+    ordering = ("-expire_date",)
+    fields = ("user", "expire_date")
+    readonly_fields = ("user", "expire_date")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

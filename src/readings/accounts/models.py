@@ -92,7 +92,12 @@ class Session(AbstractBaseSession):
     """
 
     user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
     )
 
     class Meta(AbstractBaseSession.Meta):
