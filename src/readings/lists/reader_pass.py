@@ -97,7 +97,7 @@ class Probe:
 
 @dataclass
 class _Pass:
-    facts: tuple
+    facts: tuple  # as the view read them (aware datetimes)
     user_id: int | None
     time_zone: str
     today: datetime.date
@@ -106,6 +106,9 @@ class _Pass:
     status: str
     headers: list[tuple[str, str]]
     expires: float
+    # The same facts as the pass query returns them, once a visit has matched them:
+    # later visits compare without converting.
+    read: tuple | None = None
 
 
 _passes: OrderedDict[tuple, _Pass] = OrderedDict()
@@ -318,9 +321,10 @@ def serve(
         # A broken connection: let Django's request cycle reconnect and answer.
         connection.close()
         return None
-    if facts is None or _as_read(facts) != entry.facts:
+    if facts is None or (facts != entry.read and _as_read(facts) != entry.facts):
         _forget(probe.key)
         return None
+    entry.read = facts
     start_response(entry.status, entry.headers)
     return [page.fill(entry.values)]
 
