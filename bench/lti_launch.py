@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import socket
 import statistics
 import sys
@@ -52,11 +51,12 @@ from bench.list_page import (
     ratio,
     student_page,
 )
+from readings.core.management.commands.serve import default_workers
 
 NAME = "lti_launch"
-# As readings serve starts by default: a launch waits on the database between its steps,
-# so two workers a core keep both cores busy (the list page, all CPU, uses one a core).
-SERVE_WORKERS = max(2, (os.cpu_count() or 1) * 2)
+# As readings serve starts by default: a launch waits a little on the database between
+# its steps, so half again as many workers as cores (the list page, all CPU, uses one a core).
+SERVE_WORKERS = default_workers()
 # Enough for 10 s at twice the target rate; preparing them takes a few seconds.
 POOL = 6000
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -73,7 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         default=SERVE_WORKERS,
-        help=f"gunicorn workers ({SERVE_WORKERS}: readings serve's default, 2 per core)",
+        help=f"gunicorn workers ({SERVE_WORKERS}: readings serve's default, 1.5 per core)",
     )
     parser.add_argument(
         "--worker-threads",

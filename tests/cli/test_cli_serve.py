@@ -143,3 +143,12 @@ def test_serve_refuses_an_unmigrated_database(readings, free_port):
     assert result.returncode != 0
     assert "run 'readings migrate' first" in result.stderr
     assert "Starting gunicorn" not in result.stderr
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(None, 2), (1, 2), (2, 3), (4, 6), (8, 12)])
+def test_serve_starts_half_again_as_many_workers_as_cores(monkeypatch, cores, workers):
+    from readings.core.management.commands import serve
+
+    monkeypatch.setattr(serve.os, "cpu_count", lambda: cores)
+
+    assert serve.default_workers() == workers
