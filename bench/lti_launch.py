@@ -379,10 +379,21 @@ class RawConnection:
         head, _, self.buffer = self.buffer.partition(marker)
         return head
 
-    def _read_exactly(self, length: int) -> bytes:
-        while len(self.buffer) < length:
-            self.buffer += self._receive()
-        data, self.buffer = self.buffer[:length], self.buffer[length:]
+    def _read_exactly(self, length: int) -> bytes | bytearray:
+        if len(self.buffer) >= length:
+            data, self.buffer = self.buffer[:length], self.buffer[length:]
+            return data
+        # A list page is 200 KiB: received in place, not by growing a bytes object.
+        assert self.sock is not None
+        data = bytearray(length)
+        view = memoryview(data)
+        have = len(self.buffer)
+        view[:have], self.buffer = self.buffer, b""
+        while have < length:
+            received = self.sock.recv_into(view[have:])
+            if not received:
+                raise EOFError("the server closed the connection")
+            have += received
         return data
 
     def _read_to_end(self) -> bytes:
