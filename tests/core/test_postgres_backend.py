@@ -59,3 +59,24 @@ def test_the_first_query_after_the_server_ended_the_connection_reconnects(monkey
     connection.health_check_done = False
 
     assert _backend_pid() != pid
+
+
+def test_writes_together_on_a_connection_the_server_ended_fail_with_the_database_error():
+    """The statement's own error reaches the caller, and Django can reconnect afterwards."""
+    from django.db import OperationalError
+
+    from readings.core.rows import insert, writes_together
+    from readings.lti.models import UsedNonce
+
+    pid = _backend_pid()
+    params = connection.get_connection_params()
+    expires = "2099-01-01T00:00:00Z"
+    with pytest.raises(OperationalError), writes_together():
+        insert(UsedNonce(issuer="https://lms.example.edu", nonce="lost", expires_at=expires))
+        with psycopg.connect(**params, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        time.sleep(0.2)
+
+    connection.close()
+    assert _backend_pid() != pid
+    assert not UsedNonce.objects.filter(nonce="lost").exists()

@@ -354,7 +354,8 @@ def _write(connection: BaseDatabaseWrapper, statements: list[_Statement], *, alo
                 cursor.execute(sql, params)
                 keys = cursor.fetchone()
         finally:
-            if alone:
+            # A connection lost meanwhile keeps its error; Django reconnects next time.
+            if alone and not raw.closed:
                 raw.autocommit = False
     except IntegrityError as exc:
         _raise_taken(exc, statements)
