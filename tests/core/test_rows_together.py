@@ -138,3 +138,15 @@ def test_on_postgresql_the_writes_are_one_statement_with_no_begin_or_commit(make
     assert "INSERT INTO" in sent
     assert "BEGIN" not in sent and "COMMIT" not in sent
     assert UsedNonce.objects.filter(nonce="traced").exists()
+
+
+def test_a_row_refused_for_another_reason_than_a_duplicate_is_not_called_taken():
+    """Only a unique constraint means "taken"; a missing value stays the database's error."""
+    missing_issuer = _nonce("no-issuer")
+    missing_issuer.issuer = None
+
+    with pytest.raises(IntegrityError), writes_together():
+        insert(_record("NOTTAKEN1"))
+        insert(missing_issuer, taken=Taken())
+
+    assert not LaunchRecord.objects.filter(reference="NOTTAKEN1").exists()

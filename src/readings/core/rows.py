@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connections, models, router, transaction
@@ -177,7 +177,7 @@ def insert(
         field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
     ]
     if batch is not None:
-        batch.add(sql, values, inserted=instance, taken=taken)
+        batch.append(_Statement(sql, values, inserted=instance, taken=taken))
         return True
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
@@ -204,9 +204,11 @@ def _insert_by_orm(instance: models.Model, *, unless_taken: bool, taken: Excepti
         with transaction.atomic(using=router.db_for_write(type(instance))):
             instance.save(force_insert=True)
     except IntegrityError as exc:
-        if taken is not None:
+        if taken is None and unless_taken:
+            return False
+        if taken is not None and _duplicate(exc):
             raise taken from exc
-        return False
+        raise
     return True
 
 
@@ -248,7 +250,7 @@ def update(instance: models.Model, *attnames: str) -> None:
         if instance.pk is None:
             # Inserted in this batch: on PostgreSQL the update would not see the row.
             raise ValueError("an update in writes_together of a row not yet written")
-        batch.add(sql, [*values, instance.pk])
+        batch.append(_Statement(sql, [*values, instance.pk]))
         return
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, instance.pk])
@@ -277,25 +279,10 @@ class _Statement:
     taken: Exception | None = None
 
 
-@dataclass
-class _Batch:
-    statements: list[_Statement] = field(default_factory=list)
-
-    def add(
-        self,
-        sql: str,
-        params: list[Any],
-        *,
-        inserted: models.Model | None = None,
-        taken: Exception | None = None,
-    ) -> None:
-        self.statements.append(_Statement(sql, params, inserted, taken))
-
-
 _BATCH_ATTRIBUTE = "_readings_write_batch"
 
 
-def _open_batch(connection: BaseDatabaseWrapper) -> _Batch | None:
+def _open_batch(connection: BaseDatabaseWrapper) -> list[_Statement] | None:
     return getattr(connection, _BATCH_ATTRIBUTE, None)
 
 
@@ -323,15 +310,15 @@ def writes_together(using: str = "default") -> Iterator[None]:
         return
     owns_transaction = not connection.in_atomic_block
     with transaction.atomic(using=using):
-        batch = _Batch()
+        batch: list[_Statement] = []
         setattr(connection, _BATCH_ATTRIBUTE, batch)
         try:
             yield
         finally:
             delattr(connection, _BATCH_ATTRIBUTE)
         # Last in the transaction: nothing may run between these writes and the commit.
-        if batch.statements:
-            _write(connection, batch.statements, alone=owns_transaction)
+        if batch:
+            _write(connection, batch, alone=owns_transaction)
 
 
 def _write(connection: BaseDatabaseWrapper, statements: list[_Statement], *, alone: bool) -> None:
@@ -370,7 +357,7 @@ def _write_one(connection: BaseDatabaseWrapper, statement: _Statement) -> None:
         try:
             cursor.execute(statement.sql, statement.params)
         except IntegrityError as exc:
-            if statement.taken is not None:
+            if statement.taken is not None and _duplicate(exc):
                 raise statement.taken from exc
             raise
         if statement.inserted is not None:
@@ -386,8 +373,18 @@ def _together_sql(statements: list[_Statement]) -> tuple[str, list[Any]]:
 
 def _raise_taken(exc: IntegrityError, statements: list[_Statement]) -> None:
     """Raise the ``taken`` error of the insert whose table refused a duplicate, if it has one."""
+    if not _duplicate(exc):
+        return
     table = getattr(getattr(exc.__cause__, "diag", None), "table_name", None)
     for statement in statements:
         inserted = statement.inserted
         if statement.taken is not None and inserted and inserted._meta.db_table == table:
             raise statement.taken from exc
+
+
+def _duplicate(exc: IntegrityError) -> bool:
+    """A unique constraint refused the row (not a missing value or a broken reference)."""
+    cause = exc.__cause__
+    if getattr(cause, "sqlstate", None) is not None:  # psycopg
+        return cause.sqlstate == "23505"
+    return "UNIQUE constraint failed" in str(exc)  # SQLite

@@ -152,7 +152,8 @@ class LaunchRead:
     issuer: str
     subject: str
     context_id: str | None
-    # The known person's rows, as _known_rows gives them; empty when nobody is known.
+    # One row per institution role of the known person (identity's platform and last
+    # launch, enrolment role, role, user, course link); empty when nobody is known.
     rows: list[tuple]
 
 
@@ -189,14 +190,15 @@ def known_launch(
     if claims.anonymous:
         return None
     context_id = claims.context.id[:255] if claims.context else None
-    if read is not None and (read.issuer, read.subject, read.context_id) == (
-        claims.issuer,
-        claims.subject,
-        context_id,
-    ):
-        rows = read.rows
-    else:
-        rows = _known_rows(platform=platform, claims=claims)
+    said = (claims.issuer, claims.subject, context_id)
+    if read is None or (read.issuer, read.subject, read.context_id) != said:
+        read = launch_read(
+            platform_id=platform.pk,
+            issuer=claims.issuer,
+            subject=claims.subject,
+            context_id=context_id,
+        )
+    rows = read.rows
     if not rows:
         return None
     row = rows[0]
@@ -237,34 +239,12 @@ _PLATFORMS = ModelColumns(Platform)
 _SCALARS = 4  # identity's platform and last launch, enrolment role, institution role
 
 
-def _known_rows(*, platform: Platform, claims: LaunchClaims) -> list[tuple]:
-    context_id = claims.context.id[:255] if claims.context else None
-    with connection.cursor() as cursor:
-        cursor.execute(_known_sql(), [platform.pk, context_id, claims.issuer, claims.subject])
-        return cursor.fetchall()
-
-
-@functools.cache
-def _known_sql() -> str:
-    """One statement for identity, user and roles, LMS course and enrolment (built once)."""
-    quote = connection.ops.quote_name
-    return (
-        "SELECT i.platform_id, i.last_launch_at, e.role, r.role, "
-        f"{_USERS.select(connection, 'u')}, {_LINKS.select(connection, 'c')} "
-        f"FROM {quote(LtiIdentity._meta.db_table)} i "
-        f"JOIN {quote(User._meta.db_table)} u ON u.id = i.user_id "
-        f"LEFT JOIN {quote(RoleAssignment._meta.db_table)} r ON r.user_id = i.user_id "
-        f"LEFT JOIN {quote(ContextLink._meta.db_table)} c "
-        "ON c.platform_id = %s AND c.context_id = %s "
-        f"LEFT JOIN {quote(Enrollment._meta.db_table)} e "
-        "ON e.course_id = c.course_id AND e.user_id = i.user_id "
-        "WHERE i.issuer = %s AND i.subject = %s"
-    )
-
-
 @functools.cache
 def _read_sql() -> str:
-    """The registration, and the person as in _known_sql, outer-joined (built once)."""
+    """The registration with identity, user and roles, LMS course and enrolment (built once).
+
+    Outer joins: the registration's row comes even when nobody or no course is known.
+    """
     quote = connection.ops.quote_name
     return (
         f"SELECT {_PLATFORMS.select(connection, 't')}, i.platform_id, i.last_launch_at, "
