@@ -145,3 +145,36 @@ def test_a_taken_row_is_skipped_without_spoiling_the_transaction():
 
 def test_first_finds_nothing_when_no_row_matches():
     assert ModelColumns(Platform).first("t.id = %s", [10**9]) is None
+
+
+def _named_like(using: str, *, institution: int):
+    from readings.institutions.models import Institution
+
+    # A stand-in used twice, a parameter of its own, and a literal percent sign.
+    return (
+        Institution.objects.using(using)
+        .filter(pk=institution)
+        .exclude(name="Nowhere")
+        .extra(where=["name LIKE 'Test%%'"])
+        .filter(pk__gte=institution)
+        .values("pk")
+    )
+
+
+def test_a_built_query_correlated_takes_the_outer_column_and_keeps_its_other_parameters(
+    institution, other_institution
+):
+    from readings.core.rows import BuiltQuery
+    from readings.institutions.models import Institution
+
+    built = BuiltQuery(_named_like, institution=-917_000_099)
+    subquery, params = built.correlated("default", institution="t.id")
+    table = connection.ops.quote_name(Institution._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.id FROM {table} t WHERE EXISTS ({subquery}) ORDER BY t.id", params
+        )
+        found = [row[0] for row in cursor.fetchall()]
+
+    assert params == ["Nowhere"]
+    assert found == [institution.pk]  # each institution matched with itself, by name

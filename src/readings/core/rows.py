@@ -11,6 +11,7 @@ insert prepares each value as ``save()`` does, so nothing downstream can tell.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,6 +78,9 @@ class ModelColumns:
         return found
 
 
+_PLACEHOLDER = re.compile(r"(%%|%s)")
+
+
 class BuiltQuery:
     """A queryset built once per database with stand-in ids, then run with each call's ids.
 
@@ -96,6 +100,27 @@ class BuiltQuery:
         with connections[using].cursor() as cursor:
             cursor.execute(sql, [real.get(p, p) if type(p) is int else p for p in params])
             return cursor.fetchall()
+
+    def correlated(self, using: str, **columns: str) -> tuple[str, list]:
+        """The query's SQL with some ids taken from an outer query's columns, and its params.
+
+        For a ``LATERAL`` subquery: ``correlated(using, user="i.user_id")`` puts
+        the column reference wherever the user's stand-in id was a parameter;
+        the other parameters stay parameters, returned in their order.
+        """
+        sql, params = self._sql(using)
+        replace = {self.stand_ins[name]: column for name, column in columns.items()}
+        # Odd pieces are the placeholders ("%s") and escaped percent signs ("%%").
+        pieces, kept, values = _PLACEHOLDER.split(sql), [], iter(params)
+        for index in range(1, len(pieces), 2):
+            if pieces[index] != "%s":
+                continue
+            param = next(values)
+            if type(param) is int and param in replace:
+                pieces[index] = replace[param]
+            else:
+                kept.append(param)
+        return "".join(pieces), kept
 
     def _sql(self, using: str) -> tuple[str, tuple]:
         if using not in self._built:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -238,15 +239,18 @@ def _course_lists_query(limit: int) -> BuiltQuery:
 
 
 def course_lists_access(
-    user: AnyUser, course_id: int, *, limit: int
+    user: AnyUser, course_id: int, *, limit: int, rows: Sequence[tuple] | None = None
 ) -> list[tuple[ReadingList, ListAccess]]:
     """The course's first ``limit`` lists and the user's access to each, in one query.
 
     For an LTI launch's landing: the same decision as list_access, with the
     user's ties to every list asked together with the lists themselves.
+    ``rows`` are those lists as ``course_lists_subquery`` read them within
+    another query, for this user and course: then nothing is queried.
     """
     using = DEFAULT_DB_ALIAS
-    rows = _course_lists_query(limit).rows(using, user=user.pk or 0, course=course_id)
+    if rows is None:
+        rows = _course_lists_query(limit).rows(using, user=user.pk or 0, course=course_id)
     columns = len(_COURSE_LIST_COLUMNS)
     found = []
     for row in rows:
@@ -254,6 +258,20 @@ def course_lists_access(
         facts = _UserFacts(user, reading_list, answers=tuple(row[columns:]))
         found.append((reading_list, list_access(user, reading_list, facts=facts)))
     return found
+
+
+# What course_lists_subquery selects, per list: what course_lists_access reads back.
+COURSE_LIST_WIDTH = len(_COURSE_LIST_COLUMNS) + len(_FACTS)
+
+
+def course_lists_subquery(limit: int, *, user: str, course: str) -> tuple[str, list]:
+    """``course_lists_access``'s query taking the user's and course's ids from columns.
+
+    SQL and parameters for a ``LATERAL`` join in a query that reads the user
+    and course itself (an LTI launch's first read): ``user`` and ``course``
+    are the column references.
+    """
+    return _course_lists_query(limit).correlated(DEFAULT_DB_ALIAS, user=user, course=course)
 
 
 def _teaches(user: User, *, prefix: str = "") -> Q:

@@ -70,13 +70,16 @@ def fewer_collections() -> Iterator[None]:
     those walks; all of it is handed back afterwards.
     """
     before = gc.get_threshold()
+    # A web process froze what it loaded at start (config.wsgi): leave that frozen.
+    frozen_before = gc.get_freeze_count() > 0
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
     try:
         yield
     finally:
         gc.set_threshold(*before)
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 class HashingStream:

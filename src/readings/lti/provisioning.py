@@ -16,6 +16,7 @@ import datetime
 import functools
 import hashlib
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -32,6 +33,7 @@ from readings.core.exceptions import InvalidInput
 from readings.core.rows import ModelColumns, converted, insert
 from readings.courses.models import Course, Enrollment, SearchableId
 from readings.courses.services import course_enroll
+from readings.lists.access import COURSE_LIST_WIDTH, course_lists_subquery
 from readings.lti.claims import DEEP_LINKING_REQUEST, LaunchClaims
 from readings.lti.errors import AnonymousRefused, ProvisioningFailed
 from readings.lti.matching import course_key, normalise_code
@@ -45,7 +47,7 @@ from readings.lti.models import (
     LtiIdentity,
     Platform,
 )
-from readings.lti.selectors import launch_landing
+from readings.lti.selectors import LANDING_CANDIDATES, launch_landing
 
 log = logging.getLogger("readings.lti")
 
@@ -131,11 +133,15 @@ def launch_provision(*, platform: Platform, claims: LaunchClaims, reference: str
     return LaunchPlan(user=user, role=role, course=course, context=context, landing=landing)
 
 
-def _landing(*, user, claims, course, context, reference: str) -> str:
+def _landing(*, user, claims, course, context, reference: str, course_lists=None) -> str:
     if claims.message_type == DEEP_LINKING_REQUEST:
         return reverse("lti:deep_linking_pick", args=[reference])
     return launch_landing(
-        user=user or AnonymousUser(), claims=claims, course=course, context=context
+        user=user or AnonymousUser(),
+        claims=claims,
+        course=course,
+        context=context,
+        course_lists=course_lists,
     )
 
 
@@ -155,6 +161,9 @@ class LaunchRead:
     # One row per institution role of the known person (identity's platform and last
     # launch, enrolment role, role, user, course link); empty when nobody is known.
     rows: list[tuple]
+    # The linked course's first lists with this person's ties to them, read in the
+    # same query on PostgreSQL (course_lists_subquery); None when not read.
+    course_lists: tuple[tuple, ...] | None = None
 
 
 def launch_read(
@@ -162,14 +171,28 @@ def launch_read(
 ) -> LaunchRead:
     """The registration, read afresh (the launch trusts it), and the person, in one query."""
     context_id = context_id[:255] if context_id is not None else None
+    sql, list_params = _read_sql()
     with connection.cursor() as cursor:
-        cursor.execute(_read_sql(), [issuer, subject, context_id, platform_id])
+        cursor.execute(sql, [issuer, subject, context_id, *list_params, platform_id])
         found = cursor.fetchall()
     if not found:
         return LaunchRead(None, issuer, subject, context_id, [])
     platform = _PLATFORMS.instance(connection, found[0][: len(_PLATFORMS)])
+    course_lists = None
+    if _reads_course_lists():
+        # One row per role and list: each list comes once per role, the person's part
+        # repeats (harmless: known_launch reads the person from the first row and
+        # the roles as a set).
+        width = len(found[0]) - COURSE_LIST_WIDTH
+        course_lists = _distinct_lists(row[width:] for row in found)
+        found = [row[:width] for row in found]
     rows = [row[len(_PLATFORMS) :] for row in found if row[len(_PLATFORMS)] is not None]
-    return LaunchRead(platform, issuer, subject, context_id, rows)
+    return LaunchRead(platform, issuer, subject, context_id, rows, course_lists)
+
+
+def _distinct_lists(rows: Iterable[tuple]) -> tuple[tuple, ...]:
+    by_id = {row[0]: row for row in rows if row[0] is not None}
+    return tuple(by_id[list_id] for list_id in sorted(by_id))
 
 
 def known_launch(
@@ -229,7 +252,14 @@ def known_launch(
         course = Course.from_db(
             connection.alias, ["id", "institution_id"], [link.course_id, platform.institution_id]
         )
-    landing = _landing(user=user, claims=claims, course=course, context=link, reference=reference)
+    landing = _landing(
+        user=user,
+        claims=claims,
+        course=course,
+        context=link,
+        reference=reference,
+        course_lists=read.course_lists,
+    )
     return LaunchPlan(user=user, role=role, course=course, context=link, landing=landing)
 
 
@@ -239,16 +269,34 @@ _PLATFORMS = ModelColumns(Platform)
 _SCALARS = 4  # identity's platform and last launch, enrolment role, institution role
 
 
+def _reads_course_lists() -> bool:
+    # SQLite has no LATERAL join; a second query there costs no round trip either.
+    return connection.vendor == "postgresql"
+
+
 @functools.cache
-def _read_sql() -> str:
+def _read_sql() -> tuple[str, list]:
     """The registration with identity, user and roles, LMS course and enrolment (built once).
 
     Outer joins: the registration's row comes even when nobody or no course is known.
+    On PostgreSQL the linked course's first lists come along (the landing's
+    question), with the person's ties to each: one row per role and list.
+    Returns the SQL and the parameters of that part, which come before the
+    registration's id.
     """
     quote = connection.ops.quote_name
-    return (
+    lists_select = lists_join = ""
+    list_params: list = []
+    if _reads_course_lists():
+        subquery, list_params = course_lists_subquery(
+            LANDING_CANDIDATES + 1, user="i.user_id", course="c.course_id"
+        )
+        lists_select = ", cl.*"
+        lists_join = f"LEFT JOIN LATERAL ({subquery}) cl ON TRUE "
+    sql = (
         f"SELECT {_PLATFORMS.select(connection, 't')}, i.platform_id, i.last_launch_at, "
-        f"e.role, r.role, {_USERS.select(connection, 'u')}, {_LINKS.select(connection, 'c')} "
+        f"e.role, r.role, {_USERS.select(connection, 'u')}, {_LINKS.select(connection, 'c')}"
+        f"{lists_select} "
         f"FROM {quote(Platform._meta.db_table)} t "
         f"LEFT JOIN {quote(LtiIdentity._meta.db_table)} i ON i.issuer = %s AND i.subject = %s "
         f"LEFT JOIN {quote(User._meta.db_table)} u ON u.id = i.user_id "
@@ -257,8 +305,10 @@ def _read_sql() -> str:
         "ON c.platform_id = t.id AND c.context_id = %s "
         f"LEFT JOIN {quote(Enrollment._meta.db_table)} e "
         "ON e.course_id = c.course_id AND e.user_id = i.user_id "
+        f"{lists_join}"
         "WHERE t.id = %s"
     )
+    return sql, list_params
 
 
 def _context_changes(context: ContextLink, claims: LaunchClaims) -> dict[str, str]:

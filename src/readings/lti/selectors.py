@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -37,6 +38,7 @@ def launch_landing(
     claims: LaunchClaims,
     course: Course | None,
     context: ContextLink | None,
+    course_lists: Sequence[tuple] | None = None,
 ) -> str:
     """The address a launch continues to.
 
@@ -44,12 +46,14 @@ def launch_landing(
     a matched course with one list the user may see → that list; several or
     none → the course landing page (chooser or "no list yet"); an unmatched
     LMS course → its context page; no LMS course at all → the home page.
+    ``course_lists``: the course's first lists, already read for this user
+    (``LANDING_CANDIDATES`` + 1 at most, see ``course_lists_subquery``).
     """
     target = deep_link_target_url(claims.custom.get(TARGET_PARAMETER, ""))
     if target:
         return target
     if course is not None:
-        list_ids = _visible_course_lists(user, course)
+        list_ids = _visible_course_lists(user, course, course_lists)
         if len(list_ids) == 1:
             return reverse("lists:detail", args=[list_ids[0]])
         return reverse("lti:course", args=[course.pk])
@@ -63,9 +67,11 @@ def launch_landing(
 LANDING_CANDIDATES = 3
 
 
-def _visible_course_lists(user: User | AnonymousUser, course: Course) -> list[int]:
+def _visible_course_lists(
+    user: User | AnonymousUser, course: Course, rows: Sequence[tuple] | None = None
+) -> list[int]:
     """Up to two ids of the course's lists the user may see (two means "several")."""
-    candidates = course_lists_access(user, course.pk, limit=LANDING_CANDIDATES + 1)
+    candidates = course_lists_access(user, course.pk, limit=LANDING_CANDIDATES + 1, rows=rows)
     if len(candidates) > LANDING_CANDIDATES:
         lists = visible_lists(user, ReadingList.objects.filter(courses=course))
         return list(lists.values_list("pk", flat=True)[:2])
