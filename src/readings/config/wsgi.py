@@ -49,9 +49,9 @@ def _application() -> ReadingsHandler:
     django.setup(set_prefix=False)
     handler = ReadingsHandler()
     # What is loaded now (modules, settings, URL patterns, templates) lives as long
-    # as the process: set it aside from the collector, which otherwise walks it
-    # again on every full collection (about 5 % of a request's CPU), and, loaded
-    # before gunicorn forks, it stays shared between the workers' memory.
+    # as the process: set it aside from the collector, which would walk it again on
+    # every full collection, and, loaded before gunicorn forks, it stays shared
+    # between the workers' memory (docs/benchmarks.md, session 6, for its effect).
     gc.freeze()
     return handler
 
